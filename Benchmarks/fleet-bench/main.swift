@@ -1,0 +1,1 @@
+print("fleet-bench: not built yet")

@@ -1,0 +1,1 @@
+print("fleet-pcapgen: not built yet")

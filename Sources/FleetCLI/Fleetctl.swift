@@ -1,0 +1,12 @@
+public import ArgumentParser
+
+/// `fleetctl`: the analyst's command-line tool.
+public struct Fleetctl: AsyncParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "fleetctl",
+        abstract: "Query a Fleetwatch fleet, or analyze captures offline.",
+        subcommands: []
+    )
+
+    public init() {}
+}

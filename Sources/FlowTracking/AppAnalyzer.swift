@@ -1,0 +1,46 @@
+public import FleetModel
+
+/// The connection an application analyzer works for.
+public struct ConnContext: Sendable, Hashable {
+    public var uid: String
+    public var id: ConnID
+    public var proto: TransportProtocol
+
+    public init(uid: String, id: ConnID, proto: TransportProtocol) {
+        self.uid = uid
+        self.id = id
+        self.proto = proto
+    }
+}
+
+/// What an analyzer concluded about the bytes it has seen so far.
+public enum AnalyzerStatus: Sendable, Hashable {
+    /// Not yet sure; keep feeding.
+    case pending
+    /// The protocol is confirmed: its name goes into conn.log `service`.
+    case confirmed
+    /// Not this protocol: the tracker stops feeding this analyzer.
+    case rejected
+}
+
+/// A per-connection application-layer analyzer (DNS, HTTP, TLS, SSH, ...).
+///
+/// The flow tracker owns one value per connection and feeds it in-order stream
+/// data (TCP, after reassembly) or whole datagrams (UDP). Analyzers append the
+/// records they complete to `output`. They must bound every buffer they keep.
+public protocol AppAnalyzer: Sendable {
+    /// Name logged in conn.log `service` once confirmed (`http`, `dns`, `ssl`, `ssh`).
+    static var service: String { get }
+
+    /// Delivers payload: one datagram (UDP) or the next in-order stream bytes (TCP).
+    mutating func deliver(
+        _ data: UnsafeRawBufferPointer, fromOriginator: Bool, at time: NetworkTime,
+        context: ConnContext, output: inout RecordBatch
+    ) -> AnalyzerStatus
+
+    /// A hole of `length` bytes in one direction's TCP stream (content gap).
+    mutating func gap(length: Int, fromOriginator: Bool, at time: NetworkTime, context: ConnContext, output: inout RecordBatch)
+
+    /// The connection ended or is being flushed: emit whatever is pending.
+    mutating func finish(at time: NetworkTime, context: ConnContext, output: inout RecordBatch)
+}

@@ -1,0 +1,2 @@
+// pcap file writer and packet builder (issue 2).
+public enum PcapWriterPlaceholder {}

@@ -1,0 +1,1 @@
+// Parsers for DNS, HTTP/1.x and TLS live here (issue 2).

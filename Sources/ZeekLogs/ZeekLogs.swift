@@ -1,0 +1,1 @@
+// Zeek TSV and JSON log writers (issue 2).

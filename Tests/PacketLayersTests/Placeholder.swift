@@ -1,0 +1,6 @@
+import Testing
+@testable import PacketLayers
+
+@Suite struct PacketLayersTestsPlaceholder {
+    @Test func moduleLinks() { #expect(Bool(true)) }
+}
