@@ -75,6 +75,12 @@ extension FlowTracker {
                 continue
             }
             let firedAt = NetworkTime(microseconds: entry.time)
+            if removalDeadline(connection).time <= firedAt {
+                let reason = removalDeadline(connection).reason
+                connections[slot] = connection
+                remove(slot: entry.slot, reason: reason)
+                continue
+            }
             // Interim record due?
             if let interim = connection.nextInterim, interim <= firedAt, let interval = configuration.interimInterval {
                 var record = makeRecord(connection)
@@ -85,12 +91,7 @@ extension FlowTracker {
                 while next <= firedAt { next = next + interval }
                 connection.nextInterim = next
             }
-            let removal = removalDeadline(connection)
             connections[slot] = connection
-            if removal.time <= firedAt {
-                remove(slot: entry.slot, reason: removal.reason)
-                continue
-            }
             if let deadline = nextDeadline(connection) {
                 setPendingDeadline(slot: entry.slot, -1)
                 scheduleIfEarlier(slot: entry.slot, generation: entry.generation, at: deadline)
