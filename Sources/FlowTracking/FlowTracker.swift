@@ -59,23 +59,18 @@ public struct FlowTracker: PacketSink {
         let transport: TransportProtocol
         var sourcePort = packet.sourcePort
         var destinationPort = packet.destinationPort
-        var icmpOneWay = false
-        var icmpIsReply = false
         switch packet.ipProto {
         case 6: transport = .tcp
         case 17: transport = .udp
         case 1, 58:
             transport = .icmp
             let ports = ICMPPorts.ports(type: packet.icmpType, code: packet.icmpCode, v6: packet.ipProto == 58)
-            sourcePort = ports.0
-            destinationPort = ports.1
-            icmpOneWay = ports.2
-            icmpIsReply = ports.3
+            sourcePort = ports.source
+            destinationPort = ports.destination
         default:
             counters.otherTransport &+= 1
             return
         }
-        _ = icmpOneWay
 
         var context: UInt32 = 0
         if let tunnel = packet.tunnel { context = tunnelContext(for: tunnel) }
@@ -100,9 +95,14 @@ public struct FlowTracker: PacketSink {
         } else {
             slotIndex = createConnection(
                 key: key, packet: packet, transport: transport, sourcePort: sourcePort,
-                destinationPort: destinationPort, icmpIsReply: icmpIsReply)
+                destinationPort: destinationPort)
         }
+        var tunnelParent: String?
+        if let tunnel = packet.tunnel { tunnelParent = noteTunnel(tunnel) }
         guard var connection = connections[Int(slotIndex)].take() else { return }
+        if let tunnelParent, !connection.tunnelParents.contains(tunnelParent), connection.tunnelParents.count < 8 {
+            connection.tunnelParents.append(tunnelParent)
+        }
         process(&connection, packet: packet, bytes: bytes, sourcePort: sourcePort)
         let deadline = nextDeadline(connection)
         let generation = connection.generation
@@ -117,6 +117,21 @@ public struct FlowTracker: PacketSink {
         let next = UInt32(truncatingIfNeeded: tunnelContexts.count + 1)
         tunnelContexts[tunnel] = next
         return next
+    }
+
+    /// Marks the outer UDP flow of a decapsulated packet with its tunnel service and returns its uid.
+    private mutating func noteTunnel(_ tunnel: TunnelParent) -> String {
+        let uid = tunnelUID(for: tunnel)
+        if tunnel.ipProto == 17 {
+            let outerKey = FlowKey(
+                source: tunnel.source, sourcePort: tunnel.sourcePort, destination: tunnel.destination,
+                destinationPort: tunnel.destinationPort, ipProto: 17, context: 0)
+            if let slot = index[outerKey], let services = connections[Int(slot)]?.services,
+               !services.contains(tunnel.kind.rawValue) {
+                connections[Int(slot)]?.services.append(tunnel.kind.rawValue)
+            }
+        }
+        return uid
     }
 
     /// uid of the encapsulating flow: the outer UDP connection when tracked, else a tunnel uid of its own.
@@ -135,7 +150,7 @@ public struct FlowTracker: PacketSink {
 
     private mutating func createConnection(
         key: FlowKey, packet: DecodedPacket, transport: TransportProtocol, sourcePort: UInt16,
-        destinationPort: UInt16, icmpIsReply: Bool
+        destinationPort: UInt16
     ) -> Int32 {
         if index.count >= configuration.maxFlows { evictOne() }
 
@@ -156,7 +171,8 @@ public struct FlowTracker: PacketSink {
             let servers = configuration.likelyServerPortsUDP
             flip = servers.contains(sourcePort) && !servers.contains(destinationPort)
         case .icmp:
-            flip = icmpIsReply
+            // Zeek never flips ICMP: the first sender is the originator, even of a reply type.
+            flip = false
         case .unknown:
             break
         }
@@ -178,7 +194,6 @@ public struct FlowTracker: PacketSink {
                 transport: transport, originatorPort: connection.originatorPort, responderPort: connection.responderPort)
             connection.tcp?.reassembling = !connection.analyzers.isEmpty
         }
-        if let tunnel = packet.tunnel { connection.tunnelParents = [tunnelUID(for: tunnel)] }
         connection.vlan = packet.vlan
         connection.innerVLAN = packet.innerVLAN
         if let interval = configuration.interimInterval, interval.microseconds > 0 {
