@@ -151,6 +151,13 @@ public struct DecoderConfiguration: Sendable, Hashable {
     public var maxFragmentedDatagrams: Int = 4096
     /// How long an incomplete datagram waits for its other fragments (packet time).
     public var fragmentTimeout: NetworkDuration = .seconds(60)
+    /// Most bytes one reassembled datagram may hold (IP's own limit is 65535).
+    public var maxReassembledSize: Int = 65_535
+    /// Most fragments one datagram may arrive in before it is given up.
+    public var maxFragmentsPerDatagram: Int = 256
+    /// Deepest tunnel nesting decapsulated (Zeek's `Tunnel::max_depth`, default 2);
+    /// deeper packets raise `exceeded_tunnel_max_depth`.
+    public var maxTunnelDepth: Int = 2
 
     public init() {}
 }
