@@ -1,6 +1,0 @@
-import Testing
-@testable import ZeekLogs
-
-@Suite struct ZeekLogsTestsPlaceholder {
-    @Test func moduleLinks() { #expect(Bool(true)) }
-}
