@@ -63,6 +63,8 @@ public struct OfflineAnalysis {
         public var elapsed: Duration = .zero
         public var statistics = PipelineStatistics()
 
+        public init() {}
+
         /// Packets per second of wall time.
         public var packetsPerSecond: Double {
             let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
