@@ -15,9 +15,16 @@ public struct PacketDecoder {
     var fragments = FragmentReassembler()
     var currentTime = NetworkTime.zero
     var reportedUnsupportedLinkType = false
+    /// UDP port -> tunnel kind bits (1 VXLAN, 2 GENEVE, 4 Teredo): one lookup per port instead of three set probes.
+    let tunnelPorts: [UInt8]
 
     public init(configuration: DecoderConfiguration = DecoderConfiguration()) {
         self.configuration = configuration
+        var ports = [UInt8](repeating: 0, count: 65536)
+        for port in configuration.vxlanPorts { ports[Int(port)] |= TunnelPortBits.vxlan }
+        for port in configuration.genevePorts { ports[Int(port)] |= TunnelPortBits.geneve }
+        for port in configuration.teredoPorts { ports[Int(port)] |= TunnelPortBits.teredo }
+        tunnelPorts = ports
         outputs.reserveCapacity(8)
     }
 
@@ -96,6 +103,12 @@ enum DecoderOutput {
     /// A packet; `buffer` is -1 for the frame itself, else an index into `reassembledBuffers`.
     case packet(DecodedPacket, buffer: Int)
     case weird(WeirdRecord)
+}
+
+enum TunnelPortBits {
+    static let vxlan: UInt8 = 1
+    static let geneve: UInt8 = 2
+    static let teredo: UInt8 = 4
 }
 
 /// Per-layer state carried down the decode: tags and tunnel seen so far.

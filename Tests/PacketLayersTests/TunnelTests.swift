@@ -55,6 +55,24 @@ struct TunnelTests {
         expectOuterThenInner(decode(Self.udpTunnel(port: 3544, authentication + origin + Self.teredoInner)), kind: .teredo, port: 3544)
     }
 
+    @Test func teredoFoundByContentOnOtherPorts() {
+        let teredoAddress: [UInt8] = [0x20, 0x01, 0x00, 0x00, 0x41, 0x37, 0x9e, 0x50] + [UInt8](repeating: 0, count: 7) + [1]
+        let inner = Build.ipv6(next: 17, Build.udp(source: teredoAddress, destination: Build.server6),
+                               source: teredoAddress)
+        expectOuterThenInnerCount(decode(Self.udpTunnel(port: 32900, inner)), 2)
+        // Ordinary IPv6 addresses on other ports: not Teredo.
+        expectOuterThenInnerCount(decode(Self.udpTunnel(port: 32900, Self.teredoInner)), 1)
+        var configuration = DecoderConfiguration()
+        configuration.detectTeredoByContent = false
+        expectOuterThenInnerCount(decode(Self.udpTunnel(port: 32900, inner), configuration: configuration), 1)
+    }
+
+    func expectOuterThenInnerCount(_ sink: CollectingSink, _ count: Int, sourceLocation: SourceLocation = #_sourceLocation) {
+        #expect(sink.weirds.isEmpty, sourceLocation: sourceLocation)
+        #expect(sink.packets.count == count, sourceLocation: sourceLocation)
+        if count == 2 { #expect(sink.packets.last?.tunnel?.kind == .teredo, sourceLocation: sourceLocation) }
+    }
+
     @Test func teredoBubbleIsNotWeird() {
         let bubble = Build.ipv6(next: 59, [])
         let sink = decode(Self.udpTunnel(port: 3544, bubble))
