@@ -156,3 +156,31 @@ struct TunnelTests {
         }
     }
 }
+
+/// Records packets and weirds in one sequence, to check their order.
+struct OrderSink: PacketSink {
+    var events: [String] = []
+    mutating func receive(_ packet: DecodedPacket, bytes: UnsafeRawBufferPointer) {
+        events.append(packet.tunnel == nil ? "outer" : "inner")
+    }
+    mutating func weird(_ weird: WeirdRecord) { events.append(weird.name) }
+}
+
+@Suite("Output order")
+struct OutputOrderTests {
+    func events(_ frame: [UInt8]) -> [String] {
+        var decoder = PacketDecoder()
+        var sink = OrderSink()
+        frame.withUnsafeBytes { decoder.decode(frame: $0, linkType: .ethernet, timestamp: .zero, into: &sink) }
+        return sink.events
+    }
+
+    @Test func weirdsKeepTheirPlaceBetweenPackets() {
+        #expect(events(TunnelTests.udpTunnel(port: 3544, TunnelTests.teredoInner + [0])) == ["outer", "Teredo_payload_len_mismatch"])
+        #expect(events(TunnelTests.udpTunnel(port: 3544, TunnelTests.teredoInner)) == ["outer", "inner"])
+        let mismatch = Build.ethernet(type: 0x0800, Build.ipv4(proto: 17, Build.udp([1, 2, 3, 4], length: 10, zeroChecksum: true)))
+        #expect(events(mismatch) == ["UDP_datagram_length_mismatch", "outer"])
+        let innerBroken = TunnelTests.udpTunnel(port: 4789, [0x08, 0, 0, 0, 0, 0, 0x2a, 0] + [1, 2, 3])
+        #expect(events(innerBroken) == ["outer", "truncated_ethernet_frame"])
+    }
+}
