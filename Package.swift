@@ -119,7 +119,7 @@ let package = Package(
         ),
         .testTarget(
             name: "FlowTrackingTests",
-            dependencies: ["FlowTracking", "PacketLayers", "FleetTesting"],
+            dependencies: ["FlowTracking", "PacketLayers", "FleetTesting", "Capture"],
             swiftSettings: strictSettings
         ),
         .testTarget(
