@@ -159,6 +159,26 @@ public struct SQLiteFlowStore: FlowStore {
         }
     }
 
+    /// `EXPLAIN QUERY PLAN` details for the SELECT a query becomes (tests check index use).
+    package func queryPlan(kind: RecordKind, query: RecordQuery) async throws -> [String] {
+        let table: String
+        switch kind {
+        case .conn: table = ConnRow.databaseTableName
+        case .dns: table = DNSRow.databaseTableName
+        case .http: table = HTTPRow.databaseTableName
+        case .ssl: table = SSLRow.databaseTableName
+        case .weird: table = WeirdRow.databaseTableName
+        }
+        let (sql, arguments) = SQLQuery.select(from: table, kind: kind, query: query)
+        return try await wrap {
+            try await pool.read { db in
+                try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + sql, arguments: arguments).map { row in
+                    try row.decode(String.self, forColumn: "detail")
+                }
+            }
+        }
+    }
+
     @discardableResult
     public func deleteOlderThan(_ time: NetworkTime) async throws -> Int {
         try await wrap {
