@@ -2,7 +2,9 @@ public import FleetModel
 
 /// What an agent says about itself when it connects (the registry's identity fields).
 public struct AgentRegistration: Sendable, Hashable, Codable {
+    /// The agent's id.
     public var id: AgentID
+    /// The agent host's name.
     public var hostname: String
     /// The agent host's own addresses.
     public var addresses: [IPAddress]
@@ -60,10 +62,15 @@ public struct AgentCounters: Sendable, Hashable, Codable {
 ///
 /// An agent that sent batches before registering has an empty hostname and version until it registers.
 public struct AgentInfo: Sendable, Hashable, Codable {
+    /// The agent's id.
     public var id: AgentID
+    /// Host name from the latest registration ("" before the first one).
     public var hostname: String
+    /// Host addresses from the latest registration.
     public var addresses: [IPAddress]
+    /// Watched networks from the latest registration.
     public var vpcCIDRs: [IPNetwork]
+    /// Agent software version from the latest registration ("" before the first one).
     public var version: String
     /// Earliest registration or batch time seen.
     public var firstSeen: NetworkTime
@@ -71,6 +78,7 @@ public struct AgentInfo: Sendable, Hashable, Codable {
     public var lastSeen: NetworkTime
     /// The last committed batch sequence number (0 before the first batch).
     public var lastSequence: UInt64
+    /// Totals over the agent's batches.
     public var counters: AgentCounters
 
     /// Creates a registry entry.
