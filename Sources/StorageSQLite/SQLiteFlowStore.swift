@@ -159,6 +159,11 @@ public struct SQLiteFlowStore: FlowStore {
         }
     }
 
+    /// Runs raw SQL in a write transaction (tests use it to damage rows on purpose).
+    package func executeRawSQL(_ sql: String) async throws {
+        try await wrap { try await pool.write { db in try db.execute(sql: sql) } }
+    }
+
     /// `EXPLAIN QUERY PLAN` details for the SELECT a query becomes (tests check index use).
     package func queryPlan(kind: RecordKind, query: RecordQuery) async throws -> [String] {
         let table: String
@@ -206,6 +211,7 @@ public struct SQLiteFlowStore: FlowStore {
         switch error {
         case let error as StorageError: return error
         case let error as CancellationError: return error
+        case let error as RowDecodingError: return StorageError.corruptData.with(message: String(describing: error))
         default: return StorageError.database.with(message: String(describing: error))
         }
     }

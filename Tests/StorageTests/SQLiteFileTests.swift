@@ -61,6 +61,39 @@ import Testing
         }
     }
 
+    @Test(arguments: [
+        "UPDATE conn SET orig_h = x'0701020304'",
+        "UPDATE conn SET conn_state = 'XX'",
+        "UPDATE conn SET vlan = 70000",
+        "UPDATE conn SET service = 'not json'",
+        "UPDATE conn SET proto = 'sctp'",
+    ])
+    func damagedRowsBecomeTypedErrors(damage: String) async throws {
+        try await withTemporaryDirectory { directory in
+            let store = try SQLiteFlowStore(path: directory.appendingPathComponent("flows.sqlite").path)
+            try await store.migrate()
+            _ = try await store.ingest(Fixtures.ingest("agent-1", 1, Fixtures.everyKind()))
+            try await store.executeRawSQL(damage)
+            await #expect(throws: StorageError.corruptData) { try await store.conns(RecordQuery()) }
+        }
+    }
+
+    @Test func schemaConstraintsRejectBadRows() async throws {
+        try await withTemporaryDirectory { directory in
+            let store = try SQLiteFlowStore(path: directory.appendingPathComponent("flows.sqlite").path)
+            try await store.migrate()
+            _ = try await store.ingest(Fixtures.ingest("agent-1", 1, Fixtures.everyKind()))
+            for statement in [
+                "UPDATE conn SET orig_h = x'04010203'", "UPDATE conn SET interim = 2", "UPDATE conn SET uid = NULL",
+                "UPDATE conn SET agent_id = 'unknown-agent'", "UPDATE agent_sequences SET last_sequence = 0",
+                "UPDATE weird SET orig_p = NULL WHERE orig_h IS NOT NULL", "UPDATE dns SET query_rev = NULL WHERE query IS NOT NULL",
+                "UPDATE conn SET ts = 'yesterday'",
+            ] {
+                await #expect(throws: StorageError.database, "\(statement)") { try await store.executeRawSQL(statement) }
+            }
+        }
+    }
+
     /// A deterministic generator (SplitMix64) so failures reproduce.
     struct Generator {
         var state: UInt64

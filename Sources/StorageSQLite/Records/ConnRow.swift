@@ -49,19 +49,26 @@ struct ConnRow: RecordRow {
         )
     }
 
-    func columnValues() -> [(any DatabaseValueConvertible)?] {
+    func columnValues() -> [DatabaseValue] {
         let record = model
         return [
-            agentID.rawValue, record.ts.microseconds, record.uid, AddressBlob.encode(record.id.originatorHost),
-            Int64(record.id.originatorPort), AddressBlob.encode(record.id.responderHost),
-            Int64(record.id.responderPort), record.proto.rawValue, JSONArrayText.encode(record.service),
-            record.duration?.microseconds, SQLValue.optionalCounter(record.originatorBytes),
-            SQLValue.optionalCounter(record.responderBytes), record.connState.rawValue, SQLValue.flag(record.localOriginator),
-            SQLValue.flag(record.localResponder), SQLValue.counter(record.missedBytes), record.history,
-            SQLValue.counter(record.originatorPackets), SQLValue.counter(record.originatorIPBytes),
-            SQLValue.counter(record.responderPackets), SQLValue.counter(record.responderIPBytes),
-            JSONArrayText.encode(record.tunnelParents), Int64(record.ipProto), Int64(record.interim ? 1 : 0),
-            SQLValue.integer(record.vlan), SQLValue.integer(record.innerVLAN),
+            SQLValue.bind(agentID.rawValue), SQLValue.bind(record.ts.microseconds), SQLValue.bind(record.uid),
+            SQLValue.bind(AddressBlob.encode(record.id.originatorHost)),
+            SQLValue.bind(Int64(record.id.originatorPort)),
+            SQLValue.bind(AddressBlob.encode(record.id.responderHost)),
+            SQLValue.bind(Int64(record.id.responderPort)), SQLValue.bind(record.proto.rawValue),
+            SQLValue.bind(JSONArrayText.encode(record.service)), SQLValue.bind(record.duration?.microseconds),
+            SQLValue.bind(SQLValue.optionalCounter(record.originatorBytes)),
+            SQLValue.bind(SQLValue.optionalCounter(record.responderBytes)), SQLValue.bind(record.connState.rawValue),
+            SQLValue.bind(SQLValue.flag(record.localOriginator)),
+            SQLValue.bind(SQLValue.flag(record.localResponder)), SQLValue.bind(SQLValue.counter(record.missedBytes)),
+            SQLValue.bind(record.history), SQLValue.bind(SQLValue.counter(record.originatorPackets)),
+            SQLValue.bind(SQLValue.counter(record.originatorIPBytes)),
+            SQLValue.bind(SQLValue.counter(record.responderPackets)),
+            SQLValue.bind(SQLValue.counter(record.responderIPBytes)),
+            SQLValue.bind(JSONArrayText.encode(record.tunnelParents)), SQLValue.bind(Int64(record.ipProto)),
+            SQLValue.bind(Int64(record.interim ? 1 : 0)), SQLValue.bind(SQLValue.integer(record.vlan)),
+            SQLValue.bind(SQLValue.integer(record.innerVLAN)),
         ]
     }
 }

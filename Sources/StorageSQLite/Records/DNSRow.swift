@@ -34,18 +34,22 @@ struct DNSRow: RecordRow {
         )
     }
 
-    func columnValues() -> [(any DatabaseValueConvertible)?] {
+    func columnValues() -> [DatabaseValue] {
         let record = model
         return [
-            agentID.rawValue, record.ts.microseconds, record.uid, AddressBlob.encode(record.id.originatorHost),
-            Int64(record.id.originatorPort), AddressBlob.encode(record.id.responderHost),
-            Int64(record.id.responderPort), record.proto.rawValue, SQLValue.integer(record.transactionID),
-            record.rtt?.microseconds, record.query, record.query.map { DNSName.reversedKey($0) },
-            SQLValue.integer(record.qclass), SQLValue.integer(record.qtype), SQLValue.integer(record.rcode),
-            SQLValue.flag(record.authoritative), SQLValue.flag(record.truncated),
-            SQLValue.flag(record.recursionDesired), SQLValue.flag(record.recursionAvailable), Int64(record.z),
-            JSONArrayText.encode(record.answers), JSONArrayText.encode(record.ttls), SQLValue.flag(record.rejected),
-            SQLValue.integer(record.opcode),
+            SQLValue.bind(agentID.rawValue), SQLValue.bind(record.ts.microseconds), SQLValue.bind(record.uid),
+            SQLValue.bind(AddressBlob.encode(record.id.originatorHost)),
+            SQLValue.bind(Int64(record.id.originatorPort)),
+            SQLValue.bind(AddressBlob.encode(record.id.responderHost)),
+            SQLValue.bind(Int64(record.id.responderPort)), SQLValue.bind(record.proto.rawValue),
+            SQLValue.bind(SQLValue.integer(record.transactionID)), SQLValue.bind(record.rtt?.microseconds),
+            SQLValue.bind(record.query), SQLValue.bind(record.query.map { DNSName.reversedKey($0) }),
+            SQLValue.bind(SQLValue.integer(record.qclass)), SQLValue.bind(SQLValue.integer(record.qtype)),
+            SQLValue.bind(SQLValue.integer(record.rcode)), SQLValue.bind(SQLValue.flag(record.authoritative)),
+            SQLValue.bind(SQLValue.flag(record.truncated)), SQLValue.bind(SQLValue.flag(record.recursionDesired)),
+            SQLValue.bind(SQLValue.flag(record.recursionAvailable)), SQLValue.bind(Int64(record.z)),
+            SQLValue.bind(JSONArrayText.encode(record.answers)), SQLValue.bind(JSONArrayText.encode(record.ttls)),
+            SQLValue.bind(SQLValue.flag(record.rejected)), SQLValue.bind(SQLValue.integer(record.opcode)),
         ]
     }
 }

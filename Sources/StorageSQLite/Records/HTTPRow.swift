@@ -38,17 +38,23 @@ struct HTTPRow: RecordRow {
         )
     }
 
-    func columnValues() -> [(any DatabaseValueConvertible)?] {
+    func columnValues() -> [DatabaseValue] {
         let record = model
         return [
-            agentID.rawValue, record.ts.microseconds, record.uid, AddressBlob.encode(record.id.originatorHost),
-            Int64(record.id.originatorPort), AddressBlob.encode(record.id.responderHost),
-            Int64(record.id.responderPort), Int64(record.transDepth), record.method, record.host, record.uri,
-            record.referrer, record.version, record.userAgent, record.origin,
-            SQLValue.counter(record.requestBodyLength), SQLValue.counter(record.responseBodyLength),
-            SQLValue.integer(record.statusCode), record.statusMessage, SQLValue.integer(record.infoCode),
-            record.infoMessage, JSONArrayText.encode(record.tags), record.username, record.password,
-            JSONArrayText.encode(record.proxied), record.uriRaw,
+            SQLValue.bind(agentID.rawValue), SQLValue.bind(record.ts.microseconds), SQLValue.bind(record.uid),
+            SQLValue.bind(AddressBlob.encode(record.id.originatorHost)),
+            SQLValue.bind(Int64(record.id.originatorPort)),
+            SQLValue.bind(AddressBlob.encode(record.id.responderHost)),
+            SQLValue.bind(Int64(record.id.responderPort)), SQLValue.bind(Int64(record.transDepth)),
+            SQLValue.bind(record.method), SQLValue.bind(record.host), SQLValue.bind(record.uri),
+            SQLValue.bind(record.referrer), SQLValue.bind(record.version), SQLValue.bind(record.userAgent),
+            SQLValue.bind(record.origin), SQLValue.bind(SQLValue.counter(record.requestBodyLength)),
+            SQLValue.bind(SQLValue.counter(record.responseBodyLength)),
+            SQLValue.bind(SQLValue.integer(record.statusCode)), SQLValue.bind(record.statusMessage),
+            SQLValue.bind(SQLValue.integer(record.infoCode)), SQLValue.bind(record.infoMessage),
+            SQLValue.bind(JSONArrayText.encode(record.tags)), SQLValue.bind(record.username),
+            SQLValue.bind(record.password), SQLValue.bind(JSONArrayText.encode(record.proxied)),
+            SQLValue.bind(record.uriRaw),
         ]
     }
 }

@@ -19,8 +19,8 @@ protocol RecordRow: FetchableRecord, PersistableRecord, Sendable {
     /// Wraps a model record for storage.
     init(agentID: AgentID, model: Model)
 
-    /// Values for ``insertColumns``, in the same order.
-    func columnValues() -> [(any DatabaseValueConvertible)?]
+    /// Values for ``insertColumns``, in the same order (concrete values: no existential boxing on the insert path).
+    func columnValues() -> [DatabaseValue]
 }
 
 extension RecordRow {
@@ -135,4 +135,9 @@ enum SQLValue {
     static func optionalCounter(_ value: UInt64?) -> Int64? { value.map { Int64(bitPattern: $0) } }
     static func integer<Value: BinaryInteger>(_ value: Value?) -> Int64? { value.map { Int64($0) } }
     static func flag(_ value: Bool?) -> Int64? { value.map { $0 ? 1 : 0 } }
+    /// One argument, specialized per type.
+    @inline(__always)
+    static func bind<Value: DatabaseValueConvertible>(_ value: Value?) -> DatabaseValue {
+        value?.databaseValue ?? .null
+    }
 }

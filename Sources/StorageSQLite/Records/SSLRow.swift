@@ -31,14 +31,18 @@ struct SSLRow: RecordRow {
         )
     }
 
-    func columnValues() -> [(any DatabaseValueConvertible)?] {
+    func columnValues() -> [DatabaseValue] {
         let record = model
         return [
-            agentID.rawValue, record.ts.microseconds, record.uid, AddressBlob.encode(record.id.originatorHost),
-            Int64(record.id.originatorPort), AddressBlob.encode(record.id.responderHost),
-            Int64(record.id.responderPort), record.version, record.cipher, record.curve, record.serverName,
-            SQLValue.flag(record.resumed), record.lastAlert, record.nextProtocol, SQLValue.flag(record.established),
-            record.sslHistory,
+            SQLValue.bind(agentID.rawValue), SQLValue.bind(record.ts.microseconds), SQLValue.bind(record.uid),
+            SQLValue.bind(AddressBlob.encode(record.id.originatorHost)),
+            SQLValue.bind(Int64(record.id.originatorPort)),
+            SQLValue.bind(AddressBlob.encode(record.id.responderHost)),
+            SQLValue.bind(Int64(record.id.responderPort)), SQLValue.bind(record.version),
+            SQLValue.bind(record.cipher), SQLValue.bind(record.curve), SQLValue.bind(record.serverName),
+            SQLValue.bind(SQLValue.flag(record.resumed)), SQLValue.bind(record.lastAlert),
+            SQLValue.bind(record.nextProtocol), SQLValue.bind(SQLValue.flag(record.established)),
+            SQLValue.bind(record.sslHistory),
         ]
     }
 }

@@ -29,14 +29,17 @@ struct WeirdRow: RecordRow {
         )
     }
 
-    func columnValues() -> [(any DatabaseValueConvertible)?] {
+    func columnValues() -> [DatabaseValue] {
         let record = model
         let id = record.id
         return [
-            agentID.rawValue, record.ts.microseconds, record.uid, id.map { AddressBlob.encode($0.originatorHost) },
-            id.map { Int64($0.originatorPort) }, id.map { AddressBlob.encode($0.responderHost) },
-            id.map { Int64($0.responderPort) }, record.name, record.addl, SQLValue.flag(record.notice), record.peer,
-            record.source,
+            SQLValue.bind(agentID.rawValue), SQLValue.bind(record.ts.microseconds), SQLValue.bind(record.uid),
+            SQLValue.bind(id.map { AddressBlob.encode($0.originatorHost) }),
+            SQLValue.bind(id.map { Int64($0.originatorPort) }),
+            SQLValue.bind(id.map { AddressBlob.encode($0.responderHost) }),
+            SQLValue.bind(id.map { Int64($0.responderPort) }), SQLValue.bind(record.name),
+            SQLValue.bind(record.addl), SQLValue.bind(SQLValue.flag(record.notice)), SQLValue.bind(record.peer),
+            SQLValue.bind(record.source),
         ]
     }
 }
