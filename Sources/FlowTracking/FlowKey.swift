@@ -25,12 +25,11 @@ struct FlowKey: Hashable, Sendable {
 /// ICMP "ports" as Zeek assigns them: the originator's type, and the
 /// counterpart type for request/reply pairs or else the code.
 enum ICMPPorts {
-    /// - Returns: (source port, destination port, isOneWay, isReply)
-    static func ports(type: UInt8, code: UInt8, v6: Bool) -> (UInt16, UInt16, Bool, Bool) {
-        if let (counterpart, isReply) = counterpart(type: type, v6: v6) {
-            return (UInt16(type), UInt16(counterpart), false, isReply)
+    static func ports(type: UInt8, code: UInt8, v6: Bool) -> (source: UInt16, destination: UInt16) {
+        if let (counterpart, _) = counterpart(type: type, v6: v6) {
+            return (UInt16(type), UInt16(counterpart))
         }
-        return (UInt16(type), UInt16(code), true, false)
+        return (UInt16(type), UInt16(code))
     }
 
     static func counterpart(type: UInt8, v6: Bool) -> (UInt8, Bool)? {

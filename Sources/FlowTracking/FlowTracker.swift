@@ -59,26 +59,26 @@ public struct FlowTracker: PacketSink {
         let transport: TransportProtocol
         var sourcePort = packet.sourcePort
         var destinationPort = packet.destinationPort
-        var icmpOneWay = false
-        var icmpIsReply = false
         switch packet.ipProto {
         case 6: transport = .tcp
         case 17: transport = .udp
         case 1, 58:
             transport = .icmp
             let ports = ICMPPorts.ports(type: packet.icmpType, code: packet.icmpCode, v6: packet.ipProto == 58)
-            sourcePort = ports.0
-            destinationPort = ports.1
-            icmpOneWay = ports.2
-            icmpIsReply = ports.3
+            sourcePort = ports.source
+            destinationPort = ports.destination
         default:
             counters.otherTransport &+= 1
             return
         }
-        _ = icmpOneWay
 
         var context: UInt32 = 0
-        if let tunnel = packet.tunnel { context = tunnelContext(for: tunnel) }
+        // VXLAN/GENEVE carry whole networks (mirrored VPCs): keep their flows apart per
+        // tunnel. Other tunnels carry routable inner addresses and are keyed like Zeek:
+        // on the inner 5-tuple alone.
+        if let tunnel = packet.tunnel, tunnel.kind == .vxlan || tunnel.kind == .geneve {
+            context = tunnelContext(for: tunnel)
+        }
         if configuration.vlanInFlowKey, let vlan = packet.vlan { context ^= UInt32(vlan) << 16 | UInt32(packet.innerVLAN ?? 0) }
 
         let key = FlowKey(
@@ -100,9 +100,14 @@ public struct FlowTracker: PacketSink {
         } else {
             slotIndex = createConnection(
                 key: key, packet: packet, transport: transport, sourcePort: sourcePort,
-                destinationPort: destinationPort, icmpIsReply: icmpIsReply)
+                destinationPort: destinationPort)
         }
+        var tunnelParent: String?
+        if let tunnel = packet.tunnel { tunnelParent = noteTunnel(tunnel) }
         guard var connection = connections[Int(slotIndex)].take() else { return }
+        if let tunnelParent, !connection.tunnelParents.contains(tunnelParent), connection.tunnelParents.count < 8 {
+            connection.tunnelParents.append(tunnelParent)
+        }
         process(&connection, packet: packet, bytes: bytes, sourcePort: sourcePort)
         let deadline = nextDeadline(connection)
         let generation = connection.generation
@@ -113,10 +118,38 @@ public struct FlowTracker: PacketSink {
     // MARK: - Creating connections
 
     private mutating func tunnelContext(for tunnel: TunnelParent) -> UInt32 {
-        if let existing = tunnelContexts[tunnel] { return existing }
+        let key = Self.canonical(tunnel)
+        if let existing = tunnelContexts[key] { return existing }
         let next = UInt32(truncatingIfNeeded: tunnelContexts.count + 1)
-        tunnelContexts[tunnel] = next
+        if tunnelContexts.count < 65_536 { tunnelContexts[key] = next }
         return next
+    }
+
+    /// The tunnel as a direction-independent key (both directions share one context and uid).
+    static func canonical(_ tunnel: TunnelParent) -> TunnelParent {
+        var key = tunnel
+        if (tunnel.destination, tunnel.destinationPort) < (tunnel.source, tunnel.sourcePort) {
+            key.source = tunnel.destination
+            key.sourcePort = tunnel.destinationPort
+            key.destination = tunnel.source
+            key.destinationPort = tunnel.sourcePort
+        }
+        return key
+    }
+
+    /// Marks the outer UDP flow of a decapsulated packet with its tunnel service and returns its uid.
+    private mutating func noteTunnel(_ tunnel: TunnelParent) -> String {
+        let uid = tunnelUID(for: tunnel)
+        if tunnel.ipProto == 17 {
+            let outerKey = FlowKey(
+                source: tunnel.source, sourcePort: tunnel.sourcePort, destination: tunnel.destination,
+                destinationPort: tunnel.destinationPort, ipProto: 17, context: 0)
+            if let slot = index[outerKey], let services = connections[Int(slot)]?.services,
+               !services.contains(tunnel.kind.rawValue) {
+                connections[Int(slot)]?.services.append(tunnel.kind.rawValue)
+            }
+        }
+        return uid
     }
 
     /// uid of the encapsulating flow: the outer UDP connection when tracked, else a tunnel uid of its own.
@@ -127,26 +160,31 @@ public struct FlowTracker: PacketSink {
                 destinationPort: tunnel.destinationPort, ipProto: 17, context: 0)
             if let slot = index[outerKey], let outer = connections[Int(slot)] { return outer.uid }
         }
-        if let uid = tunnelUIDs[tunnel] { return uid }
+        let key = Self.canonical(tunnel)
+        if let uid = tunnelUIDs[key] { return uid }
         let uid = uids.next()
-        if tunnelUIDs.count < 65_536 { tunnelUIDs[tunnel] = uid }
+        if tunnelUIDs.count < 65_536 { tunnelUIDs[key] = uid }
         return uid
     }
 
     private mutating func createConnection(
         key: FlowKey, packet: DecodedPacket, transport: TransportProtocol, sourcePort: UInt16,
-        destinationPort: UInt16, icmpIsReply: Bool
+        destinationPort: UInt16
     ) -> Int32 {
         if index.count >= configuration.maxFlows { evictOne() }
 
         var flip = false
         switch transport {
         case .tcp:
-            if let flags = packet.tcp?.flags, !flags.contains(.syn) || flags.contains(.ack) {
+            if let flags = packet.tcp?.flags, flags.contains(.syn) && flags.contains(.ack) {
+                // A connection first seen at its SYN-ACK: the sender is the responder
+                // whatever the ports say (Zeek flips these, logging '^').
+                flip = true
+            } else if let flags = packet.tcp?.flags, !flags.contains(.syn) {
                 let servers = configuration.likelyServerPortsTCP
                 if servers.contains(sourcePort) {
                     if servers.contains(destinationPort) {
-                        flip = !flags.contains(.syn) && sourcePort < destinationPort
+                        flip = sourcePort < destinationPort
                     } else {
                         flip = true
                     }
@@ -156,7 +194,8 @@ public struct FlowTracker: PacketSink {
             let servers = configuration.likelyServerPortsUDP
             flip = servers.contains(sourcePort) && !servers.contains(destinationPort)
         case .icmp:
-            flip = icmpIsReply
+            // Zeek never flips ICMP: the first sender is the originator, even of a reply type.
+            flip = false
         case .unknown:
             break
         }
@@ -177,8 +216,8 @@ public struct FlowTracker: PacketSink {
             connection.analyzers = configuration.analyzers.analyzers(
                 transport: transport, originatorPort: connection.originatorPort, responderPort: connection.responderPort)
             connection.tcp?.reassembling = !connection.analyzers.isEmpty
+            connection.analyzerTimeout = connection.analyzers.compactMap(\.inactivityTimeout).min()
         }
-        if let tunnel = packet.tunnel { connection.tunnelParents = [tunnelUID(for: tunnel)] }
         connection.vlan = packet.vlan
         connection.innerVLAN = packet.innerVLAN
         if let interval = configuration.interimInterval, interval.microseconds > 0 {
