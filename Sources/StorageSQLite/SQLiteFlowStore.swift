@@ -159,6 +159,11 @@ public struct SQLiteFlowStore: FlowStore {
         }
     }
 
+    /// The value of `PRAGMA name` on the writer connection (tests check WAL and `synchronous`).
+    package func pragma(_ name: String) async throws -> String? {
+        try await wrap { try await pool.write { db in try String.fetchOne(db, sql: "PRAGMA \(name)") } }
+    }
+
     /// Runs raw SQL in a write transaction (tests use it to damage rows on purpose).
     package func executeRawSQL(_ sql: String) async throws {
         try await wrap { try await pool.write { db in try db.execute(sql: sql) } }

@@ -31,13 +31,16 @@ import Testing
         }
     }
 
-    @Test func walModeIsOn() async throws {
+    @Test func walModeSynchronousNormalAndForeignKeysAreOn() async throws {
         try await withTemporaryDirectory { directory in
             let path = directory.appendingPathComponent("flows.sqlite").path
             let store = try SQLiteFlowStore(path: path)
             try await store.migrate()
             _ = try await store.ingest(Fixtures.ingest("agent-1", 1, Fixtures.everyKind()))
             #expect(FileManager.default.fileExists(atPath: path + "-wal"))
+            #expect(try await store.pragma("journal_mode") == "wal")
+            #expect(try await store.pragma("synchronous") == "1")  // NORMAL
+            #expect(try await store.pragma("foreign_keys") == "1")
         }
     }
 
