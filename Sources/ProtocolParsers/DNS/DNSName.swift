@@ -48,7 +48,7 @@ enum DNSName {
         }
     }
 
-    /// Zeek's `decode_netbios_name`: a 32-letter first-level NetBIOS encoding becomes the
+    /// See `decodeNetBIOSName(_:)`.: a 32-letter first-level NetBIOS encoding becomes the
     /// 15-character name with trailing spaces removed; anything else is returned unchanged.
     static func decodeNetBIOS(_ name: String) -> String {
         let label = name.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
@@ -62,4 +62,10 @@ enum DNSName {
         while let last = visible.last, last == 0x20 || last == 0 { visible.removeLast() }
         return zeekEscapedText(visible)
     }
+}
+
+/// Zeek's `decode_netbios_name`: a 32-letter first-level NetBIOS encoding becomes the
+/// 15-character name with trailing spaces removed; anything else is returned unchanged.
+public func decodeNetBIOSName(_ name: String) -> String {
+    DNSName.decodeNetBIOS(name)
 }
