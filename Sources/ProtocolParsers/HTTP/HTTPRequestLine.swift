@@ -46,6 +46,9 @@ public struct HTTPRequestLine: Hashable, Sendable {
         }
     }
 
+    /// Bytes a method may contain (RFC 9110 token characters).
+    public static func isMethodByte(_ byte: UInt8) -> Bool { isTokenByte(byte) }
+
     /// RFC 9110 token characters.
     static func isTokenByte(_ byte: UInt8) -> Bool {
         switch byte {

@@ -1,0 +1,194 @@
+public import FleetModel
+import ProtocolParsers
+
+/// HTTP/1.x: one `HTTPRecord` per request (pipelining and 1xx replies included),
+/// written when its reply completes or when the connection finishes.
+///
+/// Confirms once a plausible request and an `HTTP/` status line were seen; rejects
+/// as soon as the originator's first bytes cannot start a request line.
+public struct HTTPAnalyzer: AppAnalyzer {
+    public static let service = "http"
+    /// Most requests kept waiting for their replies; older ones are written out as they are.
+    public static let maxPendingTransactions = 64
+
+    private struct Transaction: Sendable {
+        var record: HTTPRecord
+        var requestDone = false
+        var replyStarted = false
+    }
+
+    private var requestParser = HTTPStreamParser(isRequestSide: true)
+    private var replyParser = HTTPStreamParser(isRequestSide: false)
+    private var transactions: [Transaction] = []
+    /// Index in `transactions` of the request being parsed.
+    private var requestIndex: Int? = nil
+    /// Index of the transaction whose reply is being parsed.
+    private var replyIndex: Int? = nil
+    private var replyIsInterim = false
+    private var depth: UInt32 = 0
+    private var sawRequest = false
+    private var confirmed = false
+    private var requestLost = false
+    private var replyLost = false
+    private var prefixChecked = 0
+    private var events: [HTTPEvent] = []
+
+    public init() {}
+
+    public mutating func deliver(
+        _ data: UnsafeRawBufferPointer, fromOriginator: Bool, at time: NetworkTime,
+        context: ConnContext, output: inout RecordBatch
+    ) -> AnalyzerStatus {
+        if fromOriginator {
+            if !confirmed && !plausibleRequestPrefix(data) { return .rejected }
+            guard !requestLost else { return status }
+            events.removeAll(keepingCapacity: true)
+            requestParser.feed(data, events: &events)
+            if requestParser.failed != nil {
+                if !confirmed { return .rejected }
+                requestLost = true
+            }
+            applyRequestEvents(at: time, context: context)
+        } else {
+            guard !replyLost else { return status }
+            if !sawRequest && !confirmed {
+                // A server speaking first must speak HTTP.
+                if let first = data.first, first != 0x48 { return .rejected }
+            }
+            events.removeAll(keepingCapacity: true)
+            replyParser.feed(data, events: &events)
+            if replyParser.failed != nil { replyLost = true }
+            if !applyReplyEvents(at: time, context: context, output: &output) { return .rejected }
+        }
+        trimPending(output: &output)
+        return status
+    }
+
+    public mutating func gap(
+        length: Int, fromOriginator: Bool, at time: NetworkTime, context: ConnContext, output: inout RecordBatch
+    ) {
+        // Message framing is lost in that direction; keep what was parsed so far.
+        if fromOriginator { requestLost = true } else { replyLost = true }
+    }
+
+    public mutating func finish(at time: NetworkTime, context: ConnContext, output: inout RecordBatch) {
+        if !replyLost {
+            events.removeAll(keepingCapacity: true)
+            replyParser.finish(events: &events)
+            _ = applyReplyEvents(at: time, context: context, output: &output)
+        }
+        for transaction in transactions { output.http.append(transaction.record) }
+        transactions.removeAll()
+        requestIndex = nil
+        replyIndex = nil
+    }
+
+    private var status: AnalyzerStatus { confirmed ? .confirmed : .pending }
+
+    // MARK: - Request side
+
+    private mutating func plausibleRequestPrefix(_ data: UnsafeRawBufferPointer) -> Bool {
+        // Check the first bytes of the stream: a method token followed by a space.
+        guard prefixChecked >= 0 else { return true }
+        for byte in data {
+            if byte == 0x20 || byte == 0x09 {
+                if prefixChecked == 0 { return false }
+                prefixChecked = -1
+                return true
+            }
+            if byte == 0x0d || byte == 0x0a, prefixChecked == 0 { continue }  // leading blank lines
+            guard HTTPRequestLine.isMethodByte(byte), prefixChecked < HTTPRequestLine.maxMethodLength else { return false }
+            prefixChecked += 1
+        }
+        return true
+    }
+
+    private mutating func applyRequestEvents(at time: NetworkTime, context: ConnContext) {
+        for event in events {
+            switch event {
+            case .request(let method, let uri, let version):
+                _ = version
+                sawRequest = true
+                depth &+= 1
+                var record = HTTPRecord(ts: time, uid: context.uid, id: context.id, transDepth: depth, method: method)
+                record.uri = zeekEscapedText(unescapeURI(uri).bytes)
+                record.uriRaw = zeekEscapedText(uri)
+                transactions.append(Transaction(record: record))
+                requestIndex = transactions.count - 1
+                replyParser.noteRequest(method: method)
+            case .header(let name, let value):
+                guard let index = requestIndex else { continue }
+                HTTPHeaderFields.applyRequestHeader(name: name, value: value, to: &transactions[index].record)
+            case .body(let count):
+                guard let index = requestIndex else { continue }
+                transactions[index].record.requestBodyLength &+= UInt64(count)
+            case .messageDone:
+                if let index = requestIndex { transactions[index].requestDone = true }
+                requestIndex = nil
+            case .reply, .headersDone:
+                break
+            }
+        }
+    }
+
+    // MARK: - Reply side
+
+    /// Returns false when the reply proves the connection is not HTTP.
+    private mutating func applyReplyEvents(at time: NetworkTime, context: ConnContext, output: inout RecordBatch) -> Bool {
+        for event in events {
+            switch event {
+            case .reply(let version, let code, let reason):
+                if version == "0.9" && !sawRequest && !confirmed { return false }
+                if version != "0.9" && sawRequest { confirmed = true }
+                let index: Int
+                if let current = replyIndex {
+                    index = current
+                } else if let waiting = transactions.firstIndex(where: { !$0.replyStarted }) {
+                    index = waiting
+                } else {
+                    depth &+= 1
+                    transactions.append(Transaction(record: HTTPRecord(
+                        ts: time, uid: context.uid, id: context.id, transDepth: max(depth, 1))))
+                    index = transactions.count - 1
+                }
+                replyIndex = index
+                transactions[index].replyStarted = true
+                replyIsInterim = code >= 100 && code < 200
+                if replyIsInterim {
+                    transactions[index].record.infoCode = code
+                    transactions[index].record.infoMessage = reason
+                } else {
+                    transactions[index].record.statusCode = code
+                    transactions[index].record.statusMessage = reason
+                    transactions[index].record.version = version
+                }
+            case .body(let count):
+                guard let index = replyIndex, !replyIsInterim else { continue }
+                transactions[index].record.responseBodyLength &+= UInt64(count)
+            case .messageDone:
+                guard let index = replyIndex else { continue }
+                if replyIsInterim {
+                    replyIsInterim = false
+                    continue
+                }
+                replyIndex = nil
+                output.http.append(transactions[index].record)
+                transactions.remove(at: index)
+                if let request = requestIndex {
+                    if request == index { requestIndex = nil } else if request > index { requestIndex = request - 1 }
+                }
+            case .header, .headersDone, .request:
+                break
+            }
+        }
+        return true
+    }
+
+    private mutating func trimPending(output: inout RecordBatch) {
+        while transactions.count > Self.maxPendingTransactions {
+            output.http.append(transactions.removeFirst().record)
+            requestIndex = requestIndex.flatMap { $0 > 0 ? $0 - 1 : nil }
+            replyIndex = replyIndex.flatMap { $0 > 0 ? $0 - 1 : nil }
+        }
+    }
+}
