@@ -12,9 +12,10 @@ enum DNSName {
         var position = cursor.offset
         var resumeAt: Int? = nil
         var jumps = 0
+        // Each pointer must target a position before the previous target, so decoding terminates.
+        var limit = Int.max
         var wireLength = 1
         var text: [UInt8] = []
-        // Lowest position a pointer may target: strictly before the current label.
         while true {
             guard position >= 0, position < bytes.count else {
                 throw .truncated(offset: position, field: .name)
@@ -32,12 +33,16 @@ enum DNSName {
                 wireLength += Int(length) + 1
                 guard wireLength <= maxWireLength else { throw .nameTooLong(offset: position) }
                 if !text.isEmpty { text.append(0x2e) }
-                text.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[labelStart..<labelEnd]))
+                // Zeek lower-cases names (ASCII letters only).
+                for byte in UnsafeRawBufferPointer(rebasing: bytes[labelStart..<labelEnd]) {
+                    text.append(byte >= 0x41 && byte <= 0x5a ? byte | 0x20 : byte)
+                }
                 position = labelEnd
             case 0xc0:
                 guard position + 1 < bytes.count else { throw .truncated(offset: position, field: .name) }
                 let target = Int(length & 0x3f) << 8 | Int(bytes[position + 1])
-                guard target < position else { throw .badPointer(offset: position) }
+                guard target < position, target < limit else { throw .badPointer(offset: position) }
+                limit = target
                 jumps += 1
                 guard jumps <= maxJumps else { throw .compressionLoop(offset: position) }
                 if resumeAt == nil { resumeAt = position + 2 }
@@ -52,7 +57,7 @@ enum DNSName {
     /// 15-character name with trailing spaces removed; anything else is returned unchanged.
     static func decodeNetBIOS(_ name: String) -> String {
         let label = name.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
-        let utf8 = Array(label.utf8)
+        let utf8 = label.utf8.map { $0 >= 0x61 && $0 <= 0x7a ? $0 & ~0x20 : $0 }
         guard utf8.count == 32, utf8.allSatisfy({ $0 >= 0x41 && $0 <= 0x50 }) else { return name }
         var decoded: [UInt8] = []
         for i in 0..<16 {
