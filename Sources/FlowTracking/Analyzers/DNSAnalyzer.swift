@@ -101,7 +101,10 @@ public struct DNSAnalyzer: AppAnalyzer {
         info.opcode = header.opcode
         if !isQuery {
             info.rcode = header.rcode
-            if header.rcode != 0 && header.questionCount == 0 { info.rejected = true }
+            // Zeek: the script's rule (no question echoed) and the analyzer's `dns_rejected`
+            // (an error reply without any resource records).
+            let noRecords = header.answerCount == 0 && header.authorityCount == 0 && header.additionalCount == 0
+            if header.rcode != 0 && (header.questionCount == 0 || noRecords) { info.rejected = true }
         }
         if isQuery, let question = message.questions.first {
             info.recursionDesired = header.recursionDesired
@@ -113,6 +116,7 @@ public struct DNSAnalyzer: AppAnalyzer {
         }
         if !isQuery {
             for answer in message.answers {
+                guard let text = answer.zeekAnswerText else { continue }
                 if info.query == nil { info.query = answer.name }
                 info.authoritative = header.authoritative
                 info.recursionAvailable = header.recursionAvailable
@@ -120,7 +124,6 @@ public struct DNSAnalyzer: AppAnalyzer {
                     let rtt = time - info.ts
                     if rtt.microseconds != 0 { info.rtt = rtt }
                 }
-                let text = answer.zeekAnswerText
                 if !text.isEmpty, info.answers.count < 1024 {
                     info.answers.append(text)
                     info.ttls.append(answer.ttl)

@@ -2,8 +2,9 @@ import FleetModel
 
 extension DNSResourceRecord {
     /// The `answers` entry Zeek's dns.log shows for this record (base/protocols/dns/main.zeek
-    /// `do_reply` callers); an empty string means Zeek logs nothing (and no TTL) for it.
-    public var zeekAnswerText: String {
+    /// `do_reply` callers). An empty string means Zeek counts the answer (AA, RA, rtt) but logs
+    /// no text or TTL for it; nil means Zeek's script never sees it (OPT, TKEY, TSIG).
+    public var zeekAnswerText: String? {
         switch data {
         case .address(let address):
             return address.description
@@ -37,6 +38,7 @@ extension DNSResourceRecord {
         case .other:
             switch type {
             case 11: return ""
+            case 41, 249, 250: return nil
             case 50: return "NSEC3"
             case 51: return "NSEC3PARAM"
             default: return "<unknown type=\(type)>"
