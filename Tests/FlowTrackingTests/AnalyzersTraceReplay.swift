@@ -113,6 +113,8 @@ struct TraceReplay {
                     key = reverse; fromOriginator = false
                 }
                 guard accept(id, packet.proto) else { continue }
+                // Like Zeek's partial connections, TCP flows whose SYN was not captured are left out.
+                if packet.proto == .tcp && !packet.syn { continue }
                 let uid = "C\(order.count)"
                 conns[key] = ReplayConn(context: ConnContext(uid: uid, id: id, proto: packet.proto), analyzer: make(),
                                   last: packet.time)

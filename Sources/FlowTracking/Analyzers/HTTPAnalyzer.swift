@@ -88,17 +88,13 @@ public struct HTTPAnalyzer: AppAnalyzer {
     // MARK: - Request side
 
     private mutating func plausibleRequestPrefix(_ data: UnsafeRawBufferPointer) -> Bool {
-        // Check the first bytes of the stream: a method token followed by a space.
-        guard prefixChecked >= 0 else { return true }
+        // Text protocols get the benefit of the doubt (Zeek still logs replies to bad request
+        // lines); binary first bytes (TLS, most others) are rejected at once.
+        guard prefixChecked == 0 else { return true }
         for byte in data {
-            if byte == 0x20 || byte == 0x09 {
-                if prefixChecked == 0 { return false }
-                prefixChecked = -1
-                return true
-            }
-            if byte == 0x0d || byte == 0x0a, prefixChecked == 0 { continue }  // leading blank lines
-            guard HTTPRequestLine.isMethodByte(byte), prefixChecked < HTTPRequestLine.maxMethodLength else { return false }
-            prefixChecked += 1
+            if byte == 0x0d || byte == 0x0a { continue }
+            prefixChecked = 1
+            return byte >= 0x20 && byte != 0x7f
         }
         return true
     }
@@ -125,7 +121,7 @@ public struct HTTPAnalyzer: AppAnalyzer {
             case .messageDone:
                 if let index = requestIndex { transactions[index].requestDone = true }
                 requestIndex = nil
-            case .reply, .headersDone:
+            case .reply, .headersDone, .invalidRequestLine:
                 break
             }
         }
@@ -172,12 +168,18 @@ public struct HTTPAnalyzer: AppAnalyzer {
                     continue
                 }
                 replyIndex = nil
-                output.http.append(transactions[index].record)
+                let record = transactions[index].record
+                if record.method == "CONNECT", let code = record.statusCode, code >= 200 && code < 300 {
+                    // A tunnel: neither direction carries HTTP from here on.
+                    requestLost = true
+                    replyLost = true
+                }
+                output.http.append(record)
                 transactions.remove(at: index)
                 if let request = requestIndex {
                     if request == index { requestIndex = nil } else if request > index { requestIndex = request - 1 }
                 }
-            case .header, .headersDone, .request:
+            case .header, .headersDone, .request, .invalidRequestLine:
                 break
             }
         }

@@ -13,6 +13,9 @@ public enum HTTPEvent: Hashable, Sendable {
     case body(count: Int)
     /// The message (headers and body) is complete.
     case messageDone
+    /// A request-side line that is not a valid request line (Zeek: `bad_HTTP_request`);
+    /// the parser skips it and tries the next line.
+    case invalidRequestLine
 }
 
 /// Why an `HTTPStreamParser` stopped.

@@ -14,7 +14,8 @@ public struct HTTPRequestLine: Hashable, Sendable {
     public init?(_ line: [UInt8]) {
         var index = 0
         while index < line.count, Self.isTokenByte(line[index]) { index += 1 }
-        guard index > 0, index <= Self.maxMethodLength, index < line.count,
+        // Zeek refuses one-letter methods.
+        guard index > 1, index <= Self.maxMethodLength, index < line.count,
               line[index] == 0x20 || line[index] == 0x09
         else { return nil }
         method = zeekEscapedText(line[0..<index])
@@ -37,10 +38,17 @@ public struct HTTPRequestLine: Hashable, Sendable {
             uri = Array(line[uriStart..<uriEnd])
             var versionBytes = line[(start + 5)...]
             while let last = versionBytes.last, last == 0x20 || last == 0x09 { versionBytes = versionBytes.dropLast() }
+            // `digits.digits`, as Zeek requires (`HTTP/1.` is not a request line).
+            guard let dot = versionBytes.firstIndex(of: 0x2e), dot > versionBytes.startIndex,
+                  dot < versionBytes.endIndex - 1,
+                  versionBytes.allSatisfy({ ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x2e }),
+                  versionBytes.filter({ $0 == 0x2e }).count == 1
+            else { return nil }
             version = zeekEscapedText(versionBytes)
         } else {
             var uriEnd = line.count
             while uriEnd > uriStart, line[uriEnd - 1] == 0x20 || line[uriEnd - 1] == 0x09 { uriEnd -= 1 }
+            guard uriEnd > uriStart else { return nil }  // "GET " without a target
             uri = Array(line[uriStart..<uriEnd])
             version = "0.9"
         }

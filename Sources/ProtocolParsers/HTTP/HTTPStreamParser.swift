@@ -155,7 +155,7 @@ public struct HTTPStreamParser: Sendable {
 
     private mutating func parseRequestLine(_ line: [UInt8], events: inout [HTTPEvent]) {
         guard let request = HTTPRequestLine(line) else {
-            failed = .notHTTP
+            events.append(.invalidRequestLine)
             return
         }
         events.append(.request(method: request.method, uri: request.uri, version: request.version))
