@@ -92,7 +92,8 @@ struct TraceReplay {
 
     /// Runs one analyzer type per connection over a trace and returns everything it produced.
     static func run<A: AppAnalyzer>(
-        trace: String, make: () -> A, accept: (ConnID, TransportProtocol) -> Bool = { _, _ in true }
+        trace: String, make: () -> A, accept: (ConnID, TransportProtocol) -> Bool = { _, _ in true },
+        chunk: Int = Int.max
     ) -> (batch: RecordBatch, statuses: [String: AnalyzerStatus])? {
         guard let packets = packets(trace: trace) else { return nil }
         var conns: [String: ReplayConn<A>] = [:]
@@ -145,11 +146,14 @@ struct TraceReplay {
                 guard skip < payload.count else { continue }
                 let fresh = Array(payload[skip...])
                 next = next &+ UInt32(fresh.count)
-                if conn.status != .rejected {
-                    let status = fresh.withUnsafeBytes {
+                var start = 0
+                while start < fresh.count, conn.status != .rejected {
+                    let end = fresh.count - start > chunk ? start + chunk : fresh.count
+                    let status = Array(fresh[start..<end]).withUnsafeBytes {
                         conn.analyzer.deliver($0, fromOriginator: fromOriginator, at: packet.time, context: conn.context, output: &batch)
                     }
                     if conn.status != .confirmed || status == .rejected { conn.status = status }
+                    start = end
                 }
                 if let held = conn.held[fromOriginator]?.removeValue(forKey: next) { segments.append((next, held)) }
             }

@@ -31,6 +31,7 @@ public struct HTTPAnalyzer: AppAnalyzer {
     private var requestLost = false
     private var replyLost = false
     private var prefixChecked = 0
+    private var replyPrefixChecked = false
     private var events: [HTTPEvent] = []
 
     public init() {}
@@ -51,9 +52,10 @@ public struct HTTPAnalyzer: AppAnalyzer {
             applyRequestEvents(at: time, context: context)
         } else {
             guard !replyLost else { return status }
-            if !sawRequest && !confirmed {
+            if !replyPrefixChecked, let first = data.first {
+                replyPrefixChecked = true
                 // A server speaking first must speak HTTP.
-                if let first = data.first, first != 0x48 { return .rejected }
+                if !sawRequest && !confirmed && first != 0x48 { return .rejected }
             }
             events.removeAll(keepingCapacity: true)
             replyParser.feed(data, events: &events)
@@ -103,7 +105,6 @@ public struct HTTPAnalyzer: AppAnalyzer {
         for event in events {
             switch event {
             case .request(let method, let uri, let version):
-                _ = version
                 sawRequest = true
                 depth &+= 1
                 var record = HTTPRecord(ts: time, uid: context.uid, id: context.id, transDepth: depth, method: method)
@@ -111,7 +112,7 @@ public struct HTTPAnalyzer: AppAnalyzer {
                 record.uriRaw = zeekEscapedText(uri)
                 transactions.append(Transaction(record: record))
                 requestIndex = transactions.count - 1
-                replyParser.noteRequest(method: method)
+                replyParser.noteRequest(method: method, http09: version == "0.9")
             case .header(let name, let value):
                 guard let index = requestIndex else { continue }
                 HTTPHeaderFields.applyRequestHeader(name: name, value: value, to: &transactions[index].record)

@@ -38,12 +38,6 @@ public struct HTTPRequestLine: Hashable, Sendable {
             uri = Array(line[uriStart..<uriEnd])
             var versionBytes = line[(start + 5)...]
             while let last = versionBytes.last, last == 0x20 || last == 0x09 { versionBytes = versionBytes.dropLast() }
-            // `digits.digits`, as Zeek requires (`HTTP/1.` is not a request line).
-            guard let dot = versionBytes.firstIndex(of: 0x2e), dot > versionBytes.startIndex,
-                  dot < versionBytes.endIndex - 1,
-                  versionBytes.allSatisfy({ ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x2e }),
-                  versionBytes.filter({ $0 == 0x2e }).count == 1
-            else { return nil }
             version = zeekEscapedText(versionBytes)
         } else {
             var uriEnd = line.count

@@ -18,8 +18,8 @@ public struct HTTPStreamParser: Sendable {
     private var chunked = false
     private var replyCode: UInt16 = 0
     private var messageIsHTTP09 = false
-    /// Methods of requests whose final reply has not been parsed yet (reply side only).
-    private var requestMethods: [String] = []
+    /// Requests whose final reply has not been parsed yet (reply side only).
+    private var requestMethods: [(method: String, http09: Bool)] = []
     public private(set) var failed: HTTPStreamError? = nil
 
     private enum State: Sendable {
@@ -35,9 +35,10 @@ public struct HTTPStreamParser: Sendable {
         self.isRequestSide = isRequestSide
     }
 
-    /// Reply side: a request with this method was sent (in order).
-    public mutating func noteRequest(method: String) {
-        if requestMethods.count < 1024 { requestMethods.append(method) }
+    /// Reply side: a request with this method was sent (in order). The reply to an
+    /// HTTP/0.9 request is read as a 0.9 reply (all body, until close), as Zeek does.
+    public mutating func noteRequest(method: String, http09: Bool = false) {
+        if requestMethods.count < 1024 { requestMethods.append((method, http09)) }
     }
 
     /// True while a reply body is being read until the connection closes.
@@ -78,7 +79,8 @@ public struct HTTPStreamParser: Sendable {
                 }
                 // HTTP/0.9 replies: decide on the first bytes, before a whole line arrives.
                 line.append(contentsOf: piece)
-                if !isRequestSide, case .startLine = state, !line.isEmpty, !Self.couldBeStatusLine(line) {
+                if !isRequestSide, case .startLine = state, !line.isEmpty || requestMethods.first?.http09 == true,
+                   requestMethods.first?.http09 == true || !Self.couldBeStatusLine(line) {
                     startHTTP09Reply(&events)
                     index = newline
                     continue
@@ -159,13 +161,8 @@ public struct HTTPStreamParser: Sendable {
             return
         }
         events.append(.request(method: request.method, uri: request.uri, version: request.version))
+        // Zeek reads header lines after a 0.9 request line too; there is never a body.
         messageIsHTTP09 = request.version == "0.9"
-        if messageIsHTTP09 {
-            // No headers, no body.
-            events.append(.headersDone)
-            events.append(.messageDone)
-            return
-        }
         beginHeaders()
     }
 
@@ -208,12 +205,12 @@ public struct HTTPStreamParser: Sendable {
 
     private mutating func startBody(_ events: inout [HTTPEvent]) {
         if isRequestSide {
-            if chunked { state = .chunkSize } else if let length = contentLength, length > 0 {
+            if messageIsHTTP09 { finishMessage(&events) } else if chunked { state = .chunkSize } else if let length = contentLength, length > 0 {
                 state = .body(remaining: length)
             } else { finishMessage(&events) }
             return
         }
-        let method = requestMethods.first ?? ""
+        let method = requestMethods.first?.method ?? ""
         if replyCode >= 100 && replyCode < 200 {
             // Interim reply: the final one follows for the same request.
             events.append(.messageDone)
