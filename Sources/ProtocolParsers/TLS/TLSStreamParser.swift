@@ -149,6 +149,9 @@ public struct TLSStreamParser: Sendable {
                     handleHandshake(type: type, body: fragment, events: &events)
                 } else {
                     events.append(.handshake(type: type))
+                    // The named curve sits at the start of a ServerKeyExchange.
+                    var c = ByteCursor(fragment)
+                    if type == 12, c.u8() == 3, let curve = c.u16() { events.append(.serverKeyExchangeCurve(curve)) }
                 }
             }
         }
