@@ -85,3 +85,33 @@ func zeekColumns(_ r: SSLRecord) -> [String: String] {
         #expect(result.statuses.values.filter { $0 == .confirmed }.count >= 20)
     }
 }
+
+@Suite struct AnalyzersCrossProtocolTests {
+    /// Zeek leaves conn.log `service` unset for these: no analyzer may confirm.
+    @Test func mismatchedProtocolsDoNotConfirm() {
+        for trace in ["tls-https-to-http.pcap", "http-http-to-ssh.pcap"] {
+            if let http = TraceReplay.run(trace: trace, make: HTTPAnalyzer.init) {
+                #expect(!http.statuses.values.contains(.confirmed), "http confirmed on \(trace)")
+                #expect(http.batch.http.isEmpty, "http records on \(trace)")
+            }
+            if let ssl = TraceReplay.run(trace: trace, make: SSLAnalyzer.init) {
+                #expect(!ssl.statuses.values.contains(.confirmed), "ssl confirmed on \(trace)")
+            }
+            if let ssh = TraceReplay.run(trace: trace, make: SSHAnalyzer.init) {
+                #expect(!ssh.statuses.values.contains(.confirmed), "ssh confirmed on \(trace)")
+            }
+        }
+    }
+
+    @Test func confirmedServicesOnRealTraffic() {
+        if let ssl = TraceReplay.run(trace: "tls-tls1.2.pcap", make: SSLAnalyzer.init) {
+            #expect(ssl.statuses.values.contains(.confirmed))
+        }
+        if let http = TraceReplay.run(trace: "http-get.pcap", make: HTTPAnalyzer.init) {
+            #expect(http.statuses.values.contains(.confirmed))
+        }
+        if let dns = TraceReplay.run(trace: "dns-two-responses.pcap", make: DNSAnalyzer.init) {
+            #expect(dns.statuses.values.contains(.confirmed))
+        }
+    }
+}

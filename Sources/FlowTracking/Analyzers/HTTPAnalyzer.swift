@@ -15,6 +15,7 @@ public struct HTTPAnalyzer: AppAnalyzer {
         var record: HTTPRecord
         var requestDone = false
         var replyStarted = false
+        var http09Request = false
     }
 
     private var requestParser = HTTPStreamParser(isRequestSide: true)
@@ -110,7 +111,7 @@ public struct HTTPAnalyzer: AppAnalyzer {
                 var record = HTTPRecord(ts: time, uid: context.uid, id: context.id, transDepth: depth, method: method)
                 record.uri = zeekEscapedText(unescapeURI(uri).bytes)
                 record.uriRaw = zeekEscapedText(uri)
-                transactions.append(Transaction(record: record))
+                transactions.append(Transaction(record: record, http09Request: version == "0.9"))
                 requestIndex = transactions.count - 1
                 replyParser.noteRequest(method: method, http09: version == "0.9")
             case .header(let name, let value):
@@ -135,7 +136,11 @@ public struct HTTPAnalyzer: AppAnalyzer {
         for event in events {
             switch event {
             case .reply(let version, let code, let reason):
-                if version == "0.9" && !sawRequest && !confirmed { return false }
+                if version == "0.9" && !confirmed {
+                    // Headerless replies are only HTTP when answering an HTTP/0.9 request.
+                    guard let waiting = transactions.first(where: { !$0.replyStarted }), waiting.http09Request
+                    else { return false }
+                }
                 if version != "0.9" && sawRequest { confirmed = true }
                 let index: Int
                 if let current = replyIndex {

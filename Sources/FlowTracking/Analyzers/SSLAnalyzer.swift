@@ -4,7 +4,9 @@ import ProtocolParsers
 /// TLS over TCP and DTLS over UDP: one `SSLRecord` per connection, written on `finish`
 /// when a ClientHello or ServerHello was seen.
 ///
-/// Confirms on the first parsed hello; rejects on the first bytes that are not a TLS record.
+/// Confirms once the client sent a ClientHello and the server answered with well-formed
+/// TLS records (as Zeek, a ClientHello alone does not make a connection `ssl`); rejects on
+/// the first bytes from either side that are not TLS records.
 public struct SSLAnalyzer: AppAnalyzer {
     public static let service = "ssl"
     /// Zeek's `SSL::max_ssl_history_length`.
@@ -20,6 +22,7 @@ public struct SSLAnalyzer: AppAnalyzer {
     private var clientAppData = false
     private var serverAppData = false
     private var confirmed = false
+    private var sawClientHello = false
     private var cipherIsECDH = false
     private var events: [TLSEvent] = []
 
@@ -37,6 +40,7 @@ public struct SSLAnalyzer: AppAnalyzer {
         if fromOriginator { client = parser } else { server = parser }
         for event in events { apply(event, fromOriginator: fromOriginator, at: time, context: context) }
         if failed && !confirmed { return .rejected }
+        if !confirmed, sawClientHello, let server, server.recordsSeen > 0, server.failed == nil { confirmed = true }
         return confirmed ? .confirmed : .pending
     }
 
@@ -64,12 +68,11 @@ public struct SSLAnalyzer: AppAnalyzer {
         case .handshake(let type):
             appendHistory(TLSEvent.historyLetter(handshakeType: type), fromOriginator: fromOriginator)
         case .clientHello(let hello):
-            confirmed = true
+            sawClientHello = true
             ensureRecord(at: time, context: context)
             if record?.serverName == nil { record?.serverName = hello.serverName }
             clientSessionID = hello.sessionID
         case .serverHello(let hello):
-            confirmed = true
             ensureRecord(at: time, context: context)
             record?.version = TLSNames.version(hello.negotiatedVersion)
             let cipher = TLSNames.cipher(hello.cipherSuite)
