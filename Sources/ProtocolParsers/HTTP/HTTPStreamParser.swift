@@ -16,6 +16,8 @@ public struct HTTPStreamParser: Sendable {
     private var pendingHeader: (name: String, value: String)? = nil
     private var contentLength: UInt64? = nil
     private var chunked = false
+    /// Decoder for a gzip/deflate `Content-Encoding`: body counts are inflated sizes, as Zeek's.
+    private var inflater: InflateCounter? = nil
     private var replyCode: UInt16 = 0
     private var messageIsHTTP09 = false
     /// Requests whose final reply has not been parsed yet (reply side only).
@@ -55,16 +57,16 @@ public struct HTTPStreamParser: Sendable {
             switch state {
             case .body(let remaining):
                 let take = Int(min(UInt64(count - index), remaining))
+                events.append(.body(count: bodyCount(data, index, take)))
                 index += take
-                events.append(.body(count: take))
                 if remaining - UInt64(take) == 0 { finishMessage(&events) } else { state = .body(remaining: remaining - UInt64(take)) }
             case .chunkData(let remaining):
                 let take = Int(min(UInt64(count - index), remaining))
+                if take > 0 { events.append(.body(count: bodyCount(data, index, take))) }
                 index += take
-                if take > 0 { events.append(.body(count: take)) }
                 state = remaining - UInt64(take) == 0 ? .chunkDataEnd : .chunkData(remaining: remaining - UInt64(take))
             case .untilClose:
-                events.append(.body(count: count - index))
+                events.append(.body(count: bodyCount(data, index, count - index)))
                 index = count
             case .tunnel:
                 index = count
@@ -98,6 +100,12 @@ public struct HTTPStreamParser: Sendable {
     /// End of stream: a body read until close is complete.
     public mutating func finish(events: inout [HTTPEvent]) {
         if case .untilClose = state { finishMessage(&events) }
+    }
+
+    /// Body bytes as Zeek counts them: inflated when the message is gzip/deflate encoded.
+    private mutating func bodyCount(_ data: UnsafeRawBufferPointer, _ start: Int, _ length: Int) -> Int {
+        guard inflater != nil else { return length }
+        return inflater?.feed(UnsafeRawBufferPointer(rebasing: data[start..<(start + length)])) ?? length
     }
 
     // MARK: - Lines
@@ -150,6 +158,12 @@ public struct HTTPStreamParser: Sendable {
             if let length = UInt64(header.value) { contentLength = length }
         case "transfer-encoding":
             if header.value.lowercased().contains("chunked") { chunked = true }
+        case "content-encoding":
+            switch header.value.lowercased() {
+            case "gzip", "x-gzip": inflater = InflateCounter(format: .gzip)
+            case "deflate": inflater = InflateCounter(format: .deflate)
+            default: break
+            }
         default:
             break
         }
@@ -201,6 +215,7 @@ public struct HTTPStreamParser: Sendable {
         pendingHeader = nil
         contentLength = nil
         chunked = false
+        inflater = nil
     }
 
     private mutating func startBody(_ events: inout [HTTPEvent]) {
@@ -235,6 +250,7 @@ public struct HTTPStreamParser: Sendable {
     }
 
     private mutating func finishMessage(_ events: inout [HTTPEvent]) {
+        inflater = nil
         events.append(.messageDone)
         if !isRequestSide, !requestMethods.isEmpty { requestMethods.removeFirst() }
         state = .startLine
