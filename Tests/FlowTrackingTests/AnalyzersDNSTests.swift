@@ -43,6 +43,16 @@ func zeekColumns(_ r: DNSRecord) -> [String: String] {
         #expect(ours == theirs)
     }
 
+    /// Zeek summarises dynamic UPDATE prerequisite/update sections as `pre:`/`del:`/`add:` answers.
+    @Test func dynamicUpdate() {
+        guard let result = TraceReplay.run(trace: "dns-dynamic-update.pcap", make: DNSAnalyzer.init, accept: Self.dnsPort),
+              let expected = TraceReplay.baseline("dns-dynamic-update", log: "dns.log")
+        else { return }
+        let ours = result.batch.dns.map { record in Self.columns.map { zeekColumns(record)[$0] ?? "?" }.joined(separator: "\t") }.sorted()
+        let theirs = expected.map { row in Self.columns.map { row[$0] ?? "?" }.joined(separator: "\t") }.sorted()
+        #expect(ours == theirs)
+    }
+
     @Test func tcpFramingAcrossSegmentsAndByteByByte() {
         let query: [UInt8] = [0x12, 0x34, 0x01, 0x00, 0, 1, 0, 0, 0, 0, 0, 0, 1, 0x61, 0, 0, 1, 0, 1]
         let reply: [UInt8] = [0x12, 0x34, 0x81, 0x80, 0, 1, 0, 1, 0, 0, 0, 0, 1, 0x61, 0, 0, 1, 0, 1,

@@ -106,7 +106,8 @@ public struct DNSAnalyzer: AppAnalyzer {
             let noRecords = header.answerCount == 0 && header.authorityCount == 0 && header.additionalCount == 0
             if header.rcode != 0 && (header.questionCount == 0 || noRecords) { info.rejected = true }
         }
-        if isQuery, let question = message.questions.first {
+        let update = header.opcode == 5
+        if isQuery, !update, let question = message.questions.first {
             info.recursionDesired = header.recursionDesired
             info.truncated = header.truncated
             info.qclass = question.qclass
@@ -114,7 +115,19 @@ public struct DNSAnalyzer: AppAnalyzer {
             info.z = header.z
             info.query = netbios ? decodeNetBIOSName(question.name) : question.name
         }
-        if !isQuery {
+        if !isQuery && update {
+            let sections = message.answers.map { ($0, true) } + message.authorities.map { ($0, false) }
+            for (record, prerequisite) in sections {
+                guard let text = record.zeekUpdateText(prerequisite: prerequisite), info.answers.count < 1024 else { continue }
+                if info.query == nil { info.query = record.name }
+                if info.rtt == nil && info.sawQueryFlag {
+                    let rtt = time - info.ts
+                    if rtt.microseconds != 0 { info.rtt = rtt }
+                }
+                info.answers.append(text)
+                info.ttls.append(record.ttl)
+            }
+        } else if !isQuery {
             for answer in message.answers {
                 guard let text = answer.zeekAnswerText else { continue }
                 if info.query == nil { info.query = answer.name }

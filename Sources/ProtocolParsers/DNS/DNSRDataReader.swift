@@ -8,6 +8,8 @@ enum DNSRDataReader {
         var cursor = whole
         cursor.offset = start
         let length = end - start
+        // Empty RDATA is legal in UPDATE messages (delete / prerequisite forms).
+        if length == 0 { return .other(length: 0) }
         switch type {
         case 1:
             guard length == 4, let v = cursor.u32() else { throw .badRData(offset: start, type: type) }

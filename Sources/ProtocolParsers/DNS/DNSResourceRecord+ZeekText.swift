@@ -47,3 +47,28 @@ extension DNSResourceRecord {
     }
 }
 
+
+extension DNSResourceRecord {
+    /// Zeek's dns.log text for a record of a dynamic UPDATE (opcode 5) message.
+    /// - Parameter prerequisite: true for the prerequisite (answer) section, false for the
+    ///   update (authority) section.
+    public func zeekUpdateText(prerequisite: Bool) -> String? {
+        let typeName = dnsQTypeName(type)
+        let value = rclass == 1 ? (zeekAnswerText ?? "") : ""
+        if prerequisite {
+            switch (rclass, type) {
+            case (255, 255): return "pre: YXDomain \(name)"
+            case (254, 255): return "pre: NXDomain \(name)"
+            case (255, _): return "pre: YXRRSet \(typeName) \(name)"
+            case (254, _): return "pre: NoRRSet \(typeName) \(name)"
+            default: return "pre: RRSet \(typeName) \(name) \(value)"
+            }
+        }
+        switch (rclass, type) {
+        case (255, 255): return "del: all \(name)"
+        case (255, _): return "del: RRSet \(typeName)"
+        case (254, _): return "del: \(typeName) \(name)"
+        default: return "add: \(typeName) \(name) \(value)"
+        }
+    }
+}
