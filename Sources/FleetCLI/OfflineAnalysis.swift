@@ -116,8 +116,8 @@ public struct OfflineAnalysis {
             var sinceDrain = 0
             var sinkError: OfflineAnalysisError?
             do {
-                try reader.forEachPacket { frame, timestamp, _ in
-                    pipeline.process(frame: frame, linkType: linkType, timestamp: timestamp)
+                try reader.forEachPacket { frame, timestamp, wireLength in
+                    pipeline.process(frame: frame, wireLength: wireLength, linkType: linkType, timestamp: timestamp)
                     summary.packets += 1
                     summary.bytes += UInt64(frame.count)
                     lastTimestamp = timestamp
