@@ -23,15 +23,15 @@ extension DNSRecord: ZeekLogRecord {
         let netbios = id.responderPort == 137 || id.originatorPort == 137
         values += [
             .enumName(proto.rawValue), .optional(transactionID), .optional(rtt), .optional(query),
-            .optional(qclass), qclass.map { .string(ZeekDNSNames.qclass($0)) } ?? .unset,
-            .optional(qtype), qtype.map { .string(ZeekDNSNames.qtype($0)) } ?? .unset,
-            .optional(rcode), rcode.map { .string(ZeekDNSNames.rcode($0)) } ?? .unset,
+            .optional(qclass), qclass.map { .string(dnsQClassName($0)) } ?? .unset,
+            .optional(qtype), qtype.map { .string(dnsQTypeName($0)) } ?? .unset,
+            .optional(rcode), rcode.map { .string(dnsRCodeName($0)) } ?? .unset,
             .bool(authoritative), .bool(truncated), .bool(recursionDesired), .bool(recursionAvailable),
             .count(UInt64(z)),
             answers.isEmpty ? .unset : .strings(answers),
             ttls.isEmpty ? .unset : .intervals(ttls.map { .seconds(Int64($0)) }),
             .bool(rejected), .optional(opcode),
-            opcode.map { .string(ZeekDNSNames.opcode($0, netbios: netbios)) } ?? .unset,
+            opcode.map { .string(dnsOpcodeName($0, netbios: netbios)) } ?? .unset,
         ]
         return values
     }
