@@ -72,11 +72,14 @@ extension Fleetctl {
             options.pipeline.flows.icmpInactivityTimeout = Self.duration(icmpTimeout)
             options.pipeline.flows.maxFlows = maxFlows
             options.pipeline.flows.interimInterval = interimInterval > 0 ? Self.duration(interimInterval) : nil
-            if progress || isatty(STDERR_FILENO) != 0 {
+            let terminal = isatty(STDERR_FILENO) != 0
+            if progress || terminal {
+                // On a terminal the line is redrawn in place; otherwise one line per report.
+                let (prefix, suffix) = terminal ? ("\r\u{1B}[K", "") : ("", "\n")
                 options.progress = { report in
-                    let seconds = Double(report.elapsed.components.seconds)
+                    let seconds = report.elapsed.components.seconds
                     FileHandle.standardError.write(Data(
-                        "\rfleetctl: \(report.file): \(report.packets) packets, \(report.bytes) bytes, \(Int(seconds)) s".utf8
+                        "\(prefix)fleetctl: \(report.file): \(report.packets) packets, \(report.bytes) bytes, \(seconds) s\(suffix)".utf8
                     ))
                 }
             }
@@ -92,7 +95,9 @@ extension Fleetctl {
                 Self.printError(error.message)
                 throw ExitCode.failure
             }
-            if options.progress != nil { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+            if options.progress != nil, isatty(STDERR_FILENO) != 0 {
+                FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
+            }
             print(Self.summaryText(result.summary), terminator: "")
             if let damage = result.summary.damage {
                 Self.printError("\(damage) (logs hold the records before the damage)")
