@@ -29,7 +29,6 @@ public struct OfflineAnalysis {
         public init() {
             // Offline analysis matches Zeek's conn.log: no interim records unless asked for.
             pipeline.flows.interimInterval = nil
-            pipeline.flows.analyzers = OfflineAnalysis.standardAnalyzers
         }
 
         /// Zeek's `-C`: do not verify IP/TCP/UDP/ICMP checksums.
