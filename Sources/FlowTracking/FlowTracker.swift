@@ -176,11 +176,9 @@ public struct FlowTracker: PacketSink {
         var flip = false
         switch transport {
         case .tcp:
-            if let flags = packet.tcp?.flags, flags.contains(.syn) && flags.contains(.ack) {
-                // A connection first seen at its SYN-ACK: the sender is the responder
-                // whatever the ports say (Zeek flips these, logging '^').
-                flip = true
-            } else if let flags = packet.tcp?.flags, !flags.contains(.syn) {
+            // A connection first seen without its SYN (or at the SYN-ACK): guess the
+            // responder from likely server ports, as Zeek does ('^' in the history).
+            if let flags = packet.tcp?.flags, !flags.contains(.syn) || flags.contains(.ack) {
                 let servers = configuration.likelyServerPortsTCP
                 if servers.contains(sourcePort) {
                     if servers.contains(destinationPort) {

@@ -1,3 +1,4 @@
+import FlowTracking
 import FleetCLI
 import FleetModel
 import FleetTesting
@@ -81,6 +82,10 @@ struct ConformanceTests {
         options.outputDirectory = nil
         options.collectRecords = true
         options.ignoreChecksums = trace.ignoreChecksums
+        if let ports = trace.likelyServerPorts {
+            options.pipeline.flows.likelyServerPortsTCP = ports.tcp
+            options.pipeline.flows.likelyServerPortsUDP = ports.udp
+        }
         let records = try OfflineAnalysis.run(files: [trace.trace.path], options: options).records
         func table<Record: ZeekLogRecord>(_ rows: [Record]) -> ZeekLogTable {
             let bytes = ZeekLogWriter.render(rows, openTime: .zero, closeTime: .zero)
