@@ -61,6 +61,7 @@ enum CaptureThread {
             } else if status == 0 {
                 sink.flush()
                 if isOffline { break loop }
+                sink.heartbeat()
                 refreshStatistics(handle: handle, counters: counters)
             } else if status == PCAP_ERROR_BREAK {
                 break loop
@@ -130,6 +131,13 @@ private final class BatchSink: @unchecked Sendable {
             wireLength: Int(header.len)
         )
         if batch.count >= limits.maxPackets || batch.byteCount >= limits.maxBytes { flush() }
+    }
+
+    /// A read timed out with nothing captured: yield an empty batch (when the consumer has room)
+    /// so it can run time-based work without a timer of its own.
+    func heartbeat() {
+        guard batch.isEmpty, gate.tryAcquire() else { return }
+        continuation.yield(PacketBatch(linkType: linkType))
     }
 
     /// Hands the current batch on (or drops it when the consumer has no room and this is live).

@@ -88,6 +88,8 @@ public final class LiveCapture: Sendable {
     ///
     /// When the consumer falls more than `batching.bufferedBatches` behind, new batches are
     /// dropped and counted (`consumerDroppedBatches`) rather than blocking the kernel reader.
+    /// When a read times out with nothing captured, the stream yields an empty batch, so the
+    /// consumer can do time-based work (flushing records by age) without a timer.
     /// A second call returns a stream that throws `CaptureError.invalidState`.
     public func packetBatches() -> PacketBatchStream {
         guard started.compareExchange(expected: false, desired: true, ordering: .acquiringAndReleasing).exchanged else {
