@@ -139,6 +139,9 @@ import Testing
             execute(ledger.acknowledge(through: last))
         }
         #expect(stored == Array(1..<ledger.nextSequence))
+        #expect(stored.count > 100)
+        #expect(ledger.counters.resent > 0)  // the flapping did force resends
+        #expect(ledger.counters.duplicateAcks == 0)
         #expect(spool.isEmpty)
         #expect(ledger.bytesInMemory == 0)
         #expect(ledger.counters.lost == 0)

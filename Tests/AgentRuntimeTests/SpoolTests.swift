@@ -4,7 +4,7 @@ import Logging
 import Testing
 
 @Suite struct SpoolTests {
-    static let logger = Logger(label: "fleetwatch.test.spool")
+    static let logger = Logger(label: "fleetwatch.test.spool", factory: { _ in SwiftLogNoOpLogHandler() })
 
     /// A fresh directory removed by `cleanUp`.
     struct TemporaryDirectory {
