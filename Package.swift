@@ -118,7 +118,7 @@ let package = Package(
         .testTarget(name: "FleetModelTests", dependencies: ["FleetModel"], swiftSettings: strictSettings),
         .testTarget(
             name: "PacketLayersTests",
-            dependencies: ["PacketLayers", "FleetTesting"],
+            dependencies: ["PacketLayers", "FleetTesting", "Capture"],
             swiftSettings: strictSettings
         ),
         .testTarget(

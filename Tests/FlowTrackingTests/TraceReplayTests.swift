@@ -18,8 +18,8 @@ import Testing
         let linkType = LinkType(rawValue: reader.linkType)
         var records = RecordBatch()
         do {
-            try reader.forEachPacket { frame, timestamp, _ in
-                pipeline.process(frame: frame, linkType: linkType, timestamp: timestamp)
+            try reader.forEachPacket { frame, timestamp, wireLength in
+                pipeline.process(frame: frame, wireLength: wireLength, linkType: linkType, timestamp: timestamp)
             }
         } catch {
             // Damaged tail: keep what was read.
