@@ -26,8 +26,8 @@ public struct RecordProducer {
     /// Feeds one batch of packets and returns the record batches due at `now`.
     public mutating func process(_ batch: PacketBatch, now: ContinuousClock.Instant) -> [RecordAccumulator.Flush] {
         let linkType = LinkType(rawValue: batch.linkType)
-        batch.forEach { frame, timestamp, _ in
-            pipeline.process(frame: frame, linkType: linkType, timestamp: timestamp)
+        batch.forEach { frame, timestamp, wireLength in
+            pipeline.process(frame: frame, wireLength: wireLength, linkType: linkType, timestamp: timestamp)
         }
         packets &+= UInt64(batch.count)
         return accumulator.add(pipeline.drain(), now: now)
