@@ -70,6 +70,15 @@ let package = Package(
 
         // I/O edges.
         .target(name: "Capture", dependencies: ["CPcap", "FleetModel"], swiftSettings: strictSettings),
+        .target(name: "AgentCore", dependencies: ["FleetModel"], swiftSettings: strictSettings),
+        .target(
+            name: "AgentRuntime",
+            dependencies: [
+                "AgentCore", "Capture", "FleetModel", "FlowTracking", "PacketLayers",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
         .target(
             name: "FleetCLI",
             dependencies: [
@@ -130,6 +139,12 @@ let package = Package(
         .testTarget(
             name: "StorageTests",
             dependencies: ["Storage", "StorageSQLite", "FleetModel"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(name: "AgentCoreTests", dependencies: ["AgentCore", "FleetModel"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "AgentRuntimeTests",
+            dependencies: ["AgentRuntime", "AgentCore", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strictSettings
         ),
         .testTarget(name: "ZeekLogsTests", dependencies: ["ZeekLogs"], swiftSettings: strictSettings),

@@ -7,6 +7,7 @@ public struct CaptureError: Error, Sendable, Hashable, CustomStringConvertible {
         case readFailed
         case badFilter
         case activateFailed
+        case invalidState
     }
 
     private let code: Code
@@ -17,6 +18,8 @@ public struct CaptureError: Error, Sendable, Hashable, CustomStringConvertible {
     public static func readFailed(_ message: String) -> CaptureError { CaptureError(code: .readFailed, message: message) }
     public static func badFilter(_ message: String) -> CaptureError { CaptureError(code: .badFilter, message: message) }
     public static func activateFailed(_ message: String) -> CaptureError { CaptureError(code: .activateFailed, message: message) }
+
+    public static func invalidState(_ message: String) -> CaptureError { CaptureError(code: .invalidState, message: message) }
 
     public var description: String { message }
 }
