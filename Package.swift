@@ -35,6 +35,7 @@ let package = Package(
         ),
         .target(name: "ZeekLogs", dependencies: ["FleetModel"], swiftSettings: strictSettings),
         .target(name: "PcapWriter", dependencies: ["FleetModel"], swiftSettings: strictSettings),
+        .target(name: "Detectors", dependencies: ["FleetModel"], swiftSettings: strictSettings),
 
         // I/O edges.
         .target(name: "Capture", dependencies: ["CPcap", "FleetModel"], swiftSettings: strictSettings),
@@ -91,6 +92,7 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .testTarget(name: "ZeekLogsTests", dependencies: ["ZeekLogs"], swiftSettings: strictSettings),
+        .testTarget(name: "DetectorsTests", dependencies: ["Detectors", "FleetModel"], swiftSettings: strictSettings),
         .testTarget(
             name: "CaptureTests",
             dependencies: ["Capture", "FleetTesting", "PcapWriter"],

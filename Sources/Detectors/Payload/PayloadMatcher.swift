@@ -1,0 +1,209 @@
+public import FleetModel
+
+/// The result of inspecting one URI or header value for command injection.
+public struct PayloadMatch: Sendable, Hashable {
+    /// The decoded text that was matched.
+    public var decoded: String
+    /// Technique tags, e.g. `chain:&&`, `dev-tcp`, `interactive-shell`, `python-pty`, `ifs-evasion`.
+    public var techniques: [String]
+    /// A shell metacharacter followed by a command, after a query parameter value.
+    public var chained: Bool
+    /// A reverse-shell or download-and-execute idiom.
+    public var reverseShell: Bool
+    /// Host the payload tells the victim to connect to (IP literal or name), if it names one.
+    public var callbackHost: String?
+    public var callbackAddress: IPAddress?
+    public var callbackPort: UInt16?
+    /// 0...1: chain 0.4, idiom 0.45, callback 0.1, evasion 0.05.
+    public var score: Double
+}
+
+/// Recognises shell command injection and reverse-shell payloads in decoded request targets.
+///
+/// Rules (on ``PayloadDecoder`` output, case-insensitive):
+/// - Chain: in the query (after `?` and after some `=`), one of `;` `&&` `||` `|` `` ` `` `$(` or a newline,
+///   followed by a known command word (`sh`, `bash`, `nc`, `curl`, `python3`, `export`, `id`, ...; a path
+///   prefix like `/bin/` is ignored). Single `&`, `;` in the path (`;jsessionid=`) and `+` as space never count.
+/// - Idioms anywhere: `/dev/tcp/`, `/dev/udp/`, `sh|bash -i`, `nc|ncat|netcat` with `-e`/`-c`, `mkfifo`,
+///   `socat` with `exec:`, python/perl/ruby/php with `socket` and `pty.spawn`/`exec`/`dup2`/`subprocess`,
+///   `curl|wget ... | sh`, `base64 -d ... | sh`.
+/// - Callback: first IPv4 literal (else `/dev/tcp/HOST`, `RHOST=`, URL host, socat `tcp:HOST`), port from
+///   `/P`, `:P`, `",P`, ` P` after it or `RPORT=`/`LPORT=`/`PORT=`.
+public enum PayloadMatcher {
+    static let commands: Set<String> = [
+        "sh", "bash", "zsh", "dash", "ksh", "csh", "nc", "ncat", "netcat", "socat", "telnet", "python", "python2",
+        "python3", "perl", "ruby", "php", "lua", "node", "curl", "wget", "export", "cat", "id", "whoami", "uname",
+        "ls", "echo", "ping", "nslookup", "dig", "rm", "chmod", "mkfifo", "base64", "busybox", "sleep", "env",
+        "powershell", "cmd", "exec", "eval", "awk", "openssl", "tftp", "ftp", "nohup", "pwd", "ifconfig", "touch",
+        "printf", "xterm", "sudo", "su", "kill", "crontab", "exec", "set", "hostname", "ps", "netstat",
+    ]
+    static let shells: Set<String> = ["sh", "bash", "zsh", "dash", "ksh", "csh"]
+
+    /// Inspects a request target (raw wire form or decoded). Nil when nothing suspicious is found.
+    public static func match(uri: String) -> PayloadMatch? { match(text: uri, checkChains: true) }
+
+    /// Inspects a header value (User-Agent, Referer, ...): idioms only, no query chain rule.
+    public static func match(header: String) -> PayloadMatch? { match(text: header, checkChains: false) }
+
+    static func match(text raw: String, checkChains: Bool) -> PayloadMatch? {
+        let (decoded, steps) = PayloadDecoder.decode(uri: raw)
+        let lower = decoded.lowercased()
+        var techniques: [String] = []
+        var chained = false
+        if checkChains, let chain = findChain(lower) {
+            chained = true
+            techniques.append("chain:" + chain)
+        }
+        let idioms = findIdioms(lower)
+        techniques += idioms
+        if !lower.contains("() {"), !chained, idioms.isEmpty { return nil }
+        if lower.contains("() {") { techniques.append("shellshock") }
+        if steps.ifsEvasion { techniques.append("ifs-evasion") }
+        if steps.base64Blobs > 0 { techniques.append("base64") }
+        if steps.percentRounds > 1 { techniques.append("multi-encoding") }
+        if steps.unicodeEscapes { techniques.append("unicode-escape") }
+        let (host, port) = findCallback(decoded)
+        var score = (chained ? 0.4 : 0) + (idioms.isEmpty ? 0 : 0.45) + (host != nil ? 0.1 : 0)
+        if steps.ifsEvasion || steps.base64Blobs > 0 || steps.percentRounds > 1 || steps.unicodeEscapes { score += 0.05 }
+        return PayloadMatch(
+            decoded: decoded, techniques: techniques, chained: chained, reverseShell: !idioms.isEmpty,
+            callbackHost: host, callbackAddress: host.flatMap { IPAddress($0) }, callbackPort: port,
+            score: min(1, score))
+    }
+
+    // MARK: Chains
+
+    static func findChain(_ lower: String) -> String? {
+        guard let question = lower.firstIndex(of: "?") else { return nil }
+        let query = lower[lower.index(after: question)...]
+        guard let firstEquals = query.firstIndex(of: "=") else { return nil }
+        let operators = ["&&", "||", "$(", ";", "|", "`", "\n"]
+        var index = query.index(after: firstEquals)
+        while index < query.endIndex {
+            let rest = query[index...]
+            if let op = operators.first(where: { rest.hasPrefix($0) }) {
+                let after = rest.dropFirst(op.count)
+                if let word = firstWord(after), commands.contains(word) { return op == "\n" ? "newline" : op }
+                index = query.index(index, offsetBy: op.count)
+            } else {
+                index = query.index(after: index)
+            }
+        }
+        return nil
+    }
+
+    /// The first word of `text` after spaces/quotes/braces, with any path prefix removed (`/bin/sh` -> `sh`).
+    static func firstWord(_ text: Substring) -> String? {
+        let trimmed = text.drop { " ({'\"".contains($0) }
+        let word = trimmed.prefix { !" ;&|`$()<>'\"\n{}".contains($0) }
+        guard !word.isEmpty else { return nil }
+        return word.split(separator: "/").last.map(String.init)
+    }
+
+    // MARK: Idioms
+
+    static func tokens(_ lower: String) -> [String] {
+        lower.split(whereSeparator: { " \n;&|()`'\",{}".contains($0) }).map { token in
+            token.split(separator: "/").last.map(String.init) ?? String(token)
+        }
+    }
+
+    static func findIdioms(_ lower: String) -> [String] {
+        var found: [String] = []
+        if lower.contains("/dev/tcp/") { found.append("dev-tcp") }
+        if lower.contains("/dev/udp/") { found.append("dev-udp") }
+        let words = tokens(lower)
+        for (i, word) in words.enumerated() where i + 1 < words.count {
+            if shells.contains(word), words[i + 1] == "-i" { found.append("interactive-shell"); break }
+        }
+        if let nc = words.firstIndex(where: { ["nc", "ncat", "netcat"].contains($0) }),
+           words[nc...].prefix(8).contains(where: { $0.hasPrefix("-") && ($0.contains("e") || $0.contains("c")) }) {
+            found.append("netcat-exec")
+        }
+        if words.contains("mkfifo") { found.append("mkfifo") }
+        if words.contains("socat"), lower.contains("exec:") || lower.contains("system:") { found.append("socat-exec") }
+        let interpreters = ["python", "python2", "python3", "perl", "ruby", "php"]
+        if let interpreter = words.first(where: { interpreters.contains($0) }), lower.contains("socket"),
+           ["pty.spawn", "exec", "dup2", "subprocess", "popen", "system"].contains(where: { lower.contains($0) }) {
+            found.append((interpreter.hasPrefix("python") ? "python" : interpreter) + "-socket-shell")
+        }
+        let pipesToShell = ["|sh", "|bash", "| sh", "| bash", "|/bin/sh", "|/bin/bash", "| /bin/sh", "| /bin/bash"]
+            .contains { lower.contains($0) }
+        if pipesToShell, words.contains("curl") || words.contains("wget") { found.append("download-exec") }
+        if pipesToShell, lower.contains("base64 -d") || lower.contains("base64 --decode") {
+            found.append("base64-exec")
+        }
+        return found
+    }
+
+    // MARK: Callback indicator
+
+    static func findCallback(_ text: String) -> (String?, UInt16?) {
+        let chars = Array(text)
+        var host: String?
+        var port: UInt16?
+        // First IPv4 literal, and a port right after it.
+        var i = 0
+        while i < chars.count, host == nil {
+            guard chars[i].isASCII, chars[i].isNumber, i == 0 || !(chars[i - 1].isNumber || chars[i - 1] == ".") else {
+                i += 1
+                continue
+            }
+            var j = i
+            while j < chars.count, chars[j].isASCII, chars[j].isNumber || chars[j] == "." { j += 1 }
+            let candidate = String(chars[i..<j])
+            if candidate.filter({ $0 == "." }).count == 3, let address = IPAddress(candidate),
+               address != .v4(0), address != .v4(0x7f00_0001) {
+                host = candidate
+                port = portAfter(chars, from: j)
+            }
+            i = j
+        }
+        if host == nil {
+            host = valueAfter(text, markers: ["/dev/tcp/", "/dev/udp/"], stop: "/ ")
+                ?? valueAfter(text, markers: ["RHOST=", "LHOST=", "rhost=", "lhost="], stop: "\"'; &|")
+                ?? valueAfter(text, markers: ["http://", "https://"], stop: "/:?'\" |;")
+                ?? valueAfter(text, markers: ["tcp:", "tcp4:", "tcp-connect:", "TCP:"], stop: ":,'\" ")
+            if let found = host, let range = text.firstRange(of: found) {
+                port = portAfter(Array(text[range.upperBound...]), from: 0)
+            }
+        }
+        if port == nil {
+            for marker in ["RPORT=", "LPORT=", "rport=", "lport=", "PORT="] {
+                if let value = valueAfter(text, markers: [marker], stop: "\"'; &|)"), let parsed = UInt16(value) {
+                    port = parsed
+                    break
+                }
+            }
+        }
+        if let candidate = host, candidate.isEmpty { host = nil }
+        return (host, port)
+    }
+
+    static func portAfter(_ chars: [Character], from start: Int) -> UInt16? {
+        var k = start
+        // Separators between host and port: `/`, `:`, `"`, `'`, `,`, space (one or two of them).
+        var separators = 0
+        while k < chars.count, "/: \"',".contains(chars[k]), separators < 3 {
+            k += 1
+            separators += 1
+        }
+        guard separators > 0 else { return nil }
+        var digits = ""
+        while k < chars.count, chars[k].isASCII, chars[k].isNumber, digits.count < 6 {
+            digits.append(chars[k])
+            k += 1
+        }
+        return UInt16(digits).flatMap { $0 == 0 ? nil : $0 }
+    }
+
+    static func valueAfter(_ text: String, markers: [String], stop: String) -> String? {
+        for marker in markers {
+            guard let range = text.firstRange(of: marker) else { continue }
+            var value = text[range.upperBound...].drop { $0 == "\"" || $0 == "'" }
+            value = value.prefix { !stop.contains($0) && $0 != "\n" }
+            if !value.isEmpty { return String(value) }
+        }
+        return nil
+    }
+}
