@@ -24,11 +24,11 @@ public struct PayloadMatch: Sendable, Hashable {
 /// - Chain: in the query (after `?` and after some `=`), one of `;` `&&` `||` `|` `` ` `` `$(` or a newline,
 ///   followed by a known command word (`sh`, `bash`, `nc`, `curl`, `python3`, `export`, `id`, ...; a path
 ///   prefix like `/bin/` is ignored). Single `&`, `;` in the path (`;jsessionid=`) and `+` as space never count.
-/// - Idioms anywhere: `/dev/tcp/`, `/dev/udp/`, `sh|bash -i`, `nc|ncat|netcat` with `-e`/`-c`, `mkfifo`,
+/// - Idioms anywhere: `/dev/tcp/`, `/dev/udp/`, `sh|bash -i` (with a redirect, pipe or chain), `nc|ncat|netcat` with `-e`/`-c`, `mkfifo`,
 ///   `socat` with `exec:`, python/perl/ruby/php with `socket` and `pty.spawn`/`exec`/`dup2`/`subprocess`,
 ///   `curl|wget ... | sh`, `base64 -d ... | sh`.
-/// - Callback: first IPv4 literal (else `/dev/tcp/HOST`, `RHOST=`, URL host, socat `tcp:HOST`), port from
-///   `/P`, `:P`, `",P`, ` P` after it or `RPORT=`/`LPORT=`/`PORT=`.
+/// - Callback: `/dev/tcp/HOST`, `RHOST=`/`LHOST=`, socat `tcp:HOST`, URL host; else the last IPv4 literal.
+///   Port from `/P`, `:P`, `",P`, ` P` right after the host, else `RPORT=`/`LPORT=`/`PORT=`.
 public enum PayloadMatcher {
     static let commands: Set<String> = [
         "sh", "bash", "zsh", "dash", "ksh", "csh", "nc", "ncat", "netcat", "socat", "telnet", "python", "python2",
@@ -54,7 +54,7 @@ public enum PayloadMatcher {
             chained = true
             techniques.append("chain:" + chain)
         }
-        let idioms = findIdioms(lower)
+        let idioms = findIdioms(lower, chained: chained)
         techniques += idioms
         if !lower.contains("() {"), !chained, idioms.isEmpty { return nil }
         if lower.contains("() {") { techniques.append("shellshock") }
@@ -108,12 +108,14 @@ public enum PayloadMatcher {
         }
     }
 
-    static func findIdioms(_ lower: String) -> [String] {
+    static func findIdioms(_ lower: String, chained: Bool) -> [String] {
         var found: [String] = []
         if lower.contains("/dev/tcp/") { found.append("dev-tcp") }
         if lower.contains("/dev/udp/") { found.append("dev-udp") }
         let words = tokens(lower)
-        for (i, word) in words.enumerated() where i + 1 < words.count {
+        // `bash -i` alone is a search term; it is an idiom with a redirect, a pipe or after a chain.
+        let redirected = chained || [">&", "0>", "<&", "|", "2>&1"].contains { lower.contains($0) }
+        for (i, word) in words.enumerated() where redirected && i + 1 < words.count {
             if shells.contains(word), words[i + 1] == "-i" { found.append("interactive-shell"); break }
         }
         if let nc = words.firstIndex(where: { ["nc", "ncat", "netcat"].contains($0) }),
@@ -139,44 +141,51 @@ public enum PayloadMatcher {
     // MARK: Callback indicator
 
     static func findCallback(_ text: String) -> (String?, UInt16?) {
-        let chars = Array(text)
         var host: String?
         var port: UInt16?
-        // First IPv4 literal, and a port right after it.
-        var i = 0
-        while i < chars.count, host == nil {
-            guard chars[i].isASCII, chars[i].isNumber, i == 0 || !(chars[i - 1].isNumber || chars[i - 1] == ".") else {
-                i += 1
-                continue
+        // Explicit callback syntax first: /dev/tcp/H/P, RHOST=, socat tcp:H:P, URL host.
+        let markers: [([String], String)] = [
+            (["/dev/tcp/", "/dev/udp/"], "/ "),
+            (["RHOST=", "LHOST=", "rhost=", "lhost="], "\"'; &|"),
+            (["tcp-connect:", "tcp4:", "tcp:", "TCP:", "udp:"], ":,'\" "),
+            (["http://", "https://"], "/:?'\" |;"),
+        ]
+        for (names, stop) in markers {
+            if let (value, end) = valueAfter(text, markers: names, stop: stop) {
+                host = value
+                port = portAfter(Array(text[end...].prefix(16)), from: 0)
+                break
             }
-            var j = i
-            while j < chars.count, chars[j].isASCII, chars[j].isNumber || chars[j] == "." { j += 1 }
-            let candidate = String(chars[i..<j])
-            if candidate.filter({ $0 == "." }).count == 3, let address = IPAddress(candidate),
-               address != .v4(0), address != .v4(0x7f00_0001) {
-                host = candidate
-                port = portAfter(chars, from: j)
-            }
-            i = j
         }
+        // Otherwise the last IPv4 literal (earlier ones tend to be the legitimate parameter value).
         if host == nil {
-            host = valueAfter(text, markers: ["/dev/tcp/", "/dev/udp/"], stop: "/ ")
-                ?? valueAfter(text, markers: ["RHOST=", "LHOST=", "rhost=", "lhost="], stop: "\"'; &|")
-                ?? valueAfter(text, markers: ["http://", "https://"], stop: "/:?'\" |;")
-                ?? valueAfter(text, markers: ["tcp:", "tcp4:", "tcp-connect:", "TCP:"], stop: ":,'\" ")
-            if let found = host, let range = text.firstRange(of: found) {
-                port = portAfter(Array(text[range.upperBound...]), from: 0)
+            let chars = Array(text)
+            var i = 0
+            while i < chars.count {
+                guard chars[i].isASCII, chars[i].isNumber, i == 0 || !(chars[i - 1].isNumber || chars[i - 1] == ".")
+                else {
+                    i += 1
+                    continue
+                }
+                var j = i
+                while j < chars.count, chars[j].isASCII, chars[j].isNumber || chars[j] == "." { j += 1 }
+                let candidate = String(chars[i..<j])
+                if candidate.filter({ $0 == "." }).count == 3, let address = IPAddress(candidate),
+                   address != .v4(0), address != .v4(0x7f00_0001) {
+                    host = candidate
+                    port = portAfter(chars, from: j)
+                }
+                i = j
             }
         }
         if port == nil {
             for marker in ["RPORT=", "LPORT=", "rport=", "lport=", "PORT="] {
-                if let value = valueAfter(text, markers: [marker], stop: "\"'; &|)"), let parsed = UInt16(value) {
+                if let (value, _) = valueAfter(text, markers: [marker], stop: "\"'; &|)"), let parsed = UInt16(value) {
                     port = parsed
                     break
                 }
             }
         }
-        if let candidate = host, candidate.isEmpty { host = nil }
         return (host, port)
     }
 
@@ -197,12 +206,13 @@ public enum PayloadMatcher {
         return UInt16(digits).flatMap { $0 == 0 ? nil : $0 }
     }
 
-    static func valueAfter(_ text: String, markers: [String], stop: String) -> String? {
+    /// The value after the first marker found, up to a stop character; and where the value ends.
+    static func valueAfter(_ text: String, markers: [String], stop: String) -> (String, String.Index)? {
         for marker in markers {
             guard let range = text.firstRange(of: marker) else { continue }
             var value = text[range.upperBound...].drop { $0 == "\"" || $0 == "'" }
             value = value.prefix { !stop.contains($0) && $0 != "\n" }
-            if !value.isEmpty { return String(value) }
+            if !value.isEmpty { return (String(value), value.endIndex) }
         }
         return nil
     }
