@@ -61,8 +61,15 @@ public struct DNSAnswerIndex: Sendable {
         let life = NetworkDuration(microseconds: Int64(ttl) * 1_000_000 + grace.microseconds)
         let entry = Entry(name: lower, ttl: ttl, seen: time, agent: agent, source: source, expiry: time + life)
         var list = entries[address] ?? []
-        if let existing = list.firstIndex(where: { $0.name == lower }) {
-            if list[existing].expiry < entry.expiry { list[existing] = entry }
+        // The same name over an overlapping period widens one entry; a disjoint period is a new entry.
+        if let existing = list.firstIndex(where: {
+            $0.name == lower && entry.seen <= $0.expiry && $0.seen <= entry.expiry
+        }) {
+            list[existing].seen = min(list[existing].seen, entry.seen)
+            if list[existing].expiry < entry.expiry {
+                list[existing].expiry = entry.expiry
+                list[existing].ttl = entry.ttl
+            }
         } else {
             if list.count >= namesPerAddress, let oldest = list.indices.min(by: { list[$0].expiry < list[$1].expiry }) {
                 list.remove(at: oldest)

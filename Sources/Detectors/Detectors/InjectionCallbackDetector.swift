@@ -60,7 +60,7 @@ public struct InjectionCallbackDetector: Detector {
             }
             if !matchedAny, var existing = confirmed[injection.key] {
                 // Same callback again: update the confirmed finding with this attempt.
-                existing.merge(observation(injection, nil, context: context))
+                Self.fold(injection, into: &existing)
                 confirmed[injection.key] = existing
                 findings.append(existing)
             }
@@ -98,8 +98,18 @@ public struct InjectionCallbackDetector: Detector {
 
     mutating func confirm(_ injection: Injection, _ conn: ConnRecord, context: DetectionContext) -> Finding {
         let observed = observation(injection, conn, context: context)
-        var stored = confirmed[injection.key] ?? observed
-        if stored != observed { stored.merge(observed) }
+        var stored: Finding
+        if let existing = confirmed[injection.key] {
+            stored = existing
+            stored.merge(observed)
+        } else {
+            stored = observed
+            // Earlier attempts naming the same callback (which did not call back themselves) join the finding.
+            for attempt in pending where attempt.key == injection.key && attempt.http != injection.http {
+                Self.fold(attempt, into: &stored)
+            }
+            stored.revision = 1
+        }
         confirmed[injection.key] = stored
         if tracked.count < configuration.maxPending || tracked[injection.agent + "/" + conn.uid] != nil {
             tracked[injection.agent + "/" + conn.uid] = injection
@@ -107,44 +117,57 @@ public struct InjectionCallbackDetector: Detector {
         return stored
     }
 
-    func observation(_ injection: Injection, _ conn: ConnRecord?, context: DetectionContext) -> Finding {
+    /// Adds another injection attempt (same callback) to a confirmed finding without replacing its evidence.
+    static func fold(_ attempt: Injection, into finding: inout Finding) {
+        let http = attempt.http
+        var update = finding
+        let uri = http.uriRaw ?? http.uri ?? "-"
+        if update.indicators.uris.count < Finding.maxListCount, !update.indicators.uris.contains(uri) {
+            update.indicators.uris.append(uri)
+        }
+        if update.uids.count < Finding.maxListCount, !update.uids.contains(http.uid) { update.uids.append(http.uid) }
+        if update.flows.count < Finding.maxListCount, !update.flows.contains(http.id) { update.flows.append(http.id) }
+        let attacker = http.id.originatorHost
+        if update.indicators.addresses.count < Finding.maxListCount, !update.indicators.addresses.contains(attacker) {
+            update.indicators.addresses.append(attacker)
+        }
+        update.firstSeen = min(update.firstSeen, http.ts)
+        update.lastSeen = max(update.lastSeen, http.ts)
+        let attempts = Set(update.indicators.uris).count
+        update.setEvidence("injection_attempts", String(attempts))
+        if update != finding {
+            update.revision = finding.revision + 1
+            finding = update
+        }
+    }
+
+    func observation(_ injection: Injection, _ conn: ConnRecord, context: DetectionContext) -> Finding {
         let http = injection.http
         let uri = http.uriRaw ?? http.uri ?? "-"
         let callback = (injection.match.callbackHost ?? "-") + (injection.match.callbackPort.map { ":\($0)" } ?? "")
-        var evidence: [Finding.Evidence] = [
+        let delay = (conn.ts - http.ts).seconds
+        let duration = conn.duration ?? .zero
+        let evidence: [Finding.Evidence] = [
             .init("injected_uri", uri),
             .init("decoded_payload", String(injection.match.decoded.prefix(512))),
             .init("techniques", injection.match.techniques.joined(separator: ",")),
             .init("attacker", http.id.originatorHost.description),
             .init("http_uid", http.uid),
             .init("callback", callback),
+            .init("callback_uid", conn.uid),
+            .init("callback_flow", conn.flowText),
+            .init("callback_delay_s", String(Double(Int(delay * 1000)) / 1000)),
+            .init("callback_duration_s", String(Int(duration.seconds))),
+            .init("callback_open", conn.interim ? "true" : "false"),
+            .init("callback_service", conn.service.isEmpty ? "-" : conn.service.joined(separator: ",")),
+            .init("callback_bytes", "\(conn.originatorBytes ?? 0)/\(conn.responderBytes ?? 0)"),
         ]
-        var flows = [http.id]
-        var uids = [http.uid]
-        var addresses: [IPAddress] = []
-        var lastSeen = http.ts
-        var tail = ""
-        if let conn {
-            let delay = (conn.ts - http.ts).seconds
-            let duration = conn.duration ?? .zero
-            evidence += [
-                .init("callback_uid", conn.uid),
-                .init("callback_flow", conn.flowText),
-                .init("callback_delay_s", String(Double(Int(delay * 1000)) / 1000)),
-                .init("callback_duration_s", String(Int(duration.seconds))),
-                .init("callback_open", conn.interim ? "true" : "false"),
-                .init("callback_service", conn.service.isEmpty ? "-" : conn.service.joined(separator: ",")),
-                .init("callback_bytes", "\(conn.originatorBytes ?? 0)/\(conn.responderBytes ?? 0)"),
-            ]
-            flows.append(conn.id)
-            uids.append(conn.uid)
-            addresses.append(conn.id.responderHost)
-            lastSeen = max(http.ts, conn.ts + duration)
-            tail = " followed \(String(Double(Int(delay * 10)) / 10)) s later by \(conn.flowText)"
-                + " (\(Int(duration.seconds / 60)) min\(conn.interim ? ", still open" : ""))"
-        } else {
-            tail = " (another injection naming the same callback)"
-        }
+        let flows = [http.id, conn.id]
+        let uids = [http.uid, conn.uid]
+        var addresses = [conn.id.responderHost]
+        let lastSeen = max(http.ts, conn.ts + duration)
+        let tail = " followed \(String(Double(Int(delay * 10)) / 10)) s later by \(conn.flowText)"
+            + " (\(Int(duration.seconds / 60)) min\(conn.interim ? ", still open" : ""))"
         if let address = injection.match.callbackAddress, !addresses.contains(address) { addresses.append(address) }
         addresses.append(http.id.originatorHost)
         return Finding(

@@ -23,10 +23,11 @@ public enum Statistics {
     public static func median(_ values: [Double]) -> Double { quantile(values, 0.5) ?? 0 }
 
     /// Bowley (quartile) skewness `(Q3 + Q1 - 2 Q2) / (Q3 - Q1)`, in -1...1.
-    /// 0 when the quartiles coincide (perfectly regular data) or input is empty.
+    /// 0 when the input is empty or when Q2 equals Q1 or Q3: the measure is unreliable there and mostly
+    /// regular data would read as maximally skewed (RITA applies the same guard).
     public static func bowleySkewness(_ values: [Double]) -> Double {
         guard let q1 = quantile(values, 0.25), let q2 = quantile(values, 0.5), let q3 = quantile(values, 0.75),
-              q3 - q1 > 0 else { return 0 }
+              q3 - q1 > 0, q2 != q1, q2 != q3 else { return 0 }
         return (q3 + q1 - 2 * q2) / (q3 - q1)
     }
 
