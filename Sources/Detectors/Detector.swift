@@ -26,6 +26,14 @@ public struct DetectionContext: Sendable {
     /// Classifies `address` for this agent.
     public func classify(_ address: IPAddress) -> AddressClass { noise.classify(address, agent: agentID) }
 
+    /// True when `address` is allowlisted by CIDR, or a name recently seen for it (DNS, SNI, Host) is under an
+    /// allowlisted domain suffix or SNI name.
+    public func isAllowlisted(destination address: IPAddress, at time: NetworkTime) -> Bool {
+        if noise.isAllowlisted(address, agent: agentID) { return true }
+        guard let name = names.explanation(for: address, at: time)?.name else { return false }
+        return noise.isAllowlisted(sni: name, agent: agentID)
+    }
+
     /// True when `id` goes from one of the agent's hosts (or any non-external host) to an external address.
     public func isOutboundToExternal(_ id: ConnID) -> Bool {
         classify(id.responderHost) == .external && classify(id.originatorHost) != .external

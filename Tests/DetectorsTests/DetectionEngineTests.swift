@@ -85,6 +85,27 @@ import Testing
         try Self.checkStory(engine)
     }
 
+    @Test func storyWithoutAnyConfiguration() throws {
+        // Offline analysis of a capture with no noise configuration: private ranges count as the agent's own.
+        let (engine, _) = Self.replay(.offline, oneBatch: true)
+        try Self.checkStory(engine)
+    }
+
+    @Test func reverseLookupsAreNotTunnels() {
+        var engine = DetectionEngine(configuration: .offline)
+        var batch = RecordBatch()
+        let id = ConnID(originatorHost: StoryBuilder.vm, originatorPort: 5353, responderHost: StoryBuilder.resolver,
+                        responderPort: 53)
+        for i in 0..<300 {
+            batch.dns.append(DNSRecord(ts: StoryBuilder.time(Double(i)), uid: "R\(i)", id: id, proto: .udp,
+                                       query: "\(i % 250).\(i / 250).31.172.in-addr.arpa", qtype: 12))
+            batch.dns.append(DNSRecord(ts: StoryBuilder.time(Double(i)), uid: "I\(i)", id: id, proto: .udp,
+                                       query: "ip-172-31-\(i % 250)-\(i / 250).ec2.internal", qtype: 1))
+        }
+        _ = engine.ingest(batch, agent: "vm-api")
+        #expect(engine.findings.isEmpty)
+    }
+
     @Test func replayIsDeterministic() {
         let (a, _) = Self.replay(Self.storyConfiguration())
         let (b, _) = Self.replay(Self.storyConfiguration())

@@ -32,7 +32,9 @@ import Testing
         func c(_ text: String, _ agent: String = "a") throws -> AddressClass {
             noise.classify(try #require(IPAddress(text)), agent: agent)
         }
-        #expect(try c("169.254.169.254") == .cloudService("aws-imds"))
+        #expect(try c("169.254.169.254") == .cloudService("metadata"))
+        #expect(try c("10.9.9.9", "unconfigured") == .intraVPC)
+        #expect(try c("10.9.9.9", "b") == .otherPrivate)
         #expect(try c("fd00:ec2::123") == .cloudService("aws-time"))
         #expect(try c("168.63.129.16") == .cloudService("azure-wireserver"))
         #expect(try c("172.31.0.2") == .cloudService("vpc-resolver"))

@@ -3,7 +3,8 @@ public import FleetModel
 /// RITA-style beacon detection: regular connection timing and sizes between one source and one destination.
 ///
 /// - Inputs: final conn records (interim ones are skipped) from a non-external source to a destination that is
-///   not benign in the ``NoiseModel`` (cloud services, VPC peers and allowlisted hosts poll regularly by design).
+///   not benign in the ``NoiseModel`` nor allowlisted by CIDR or name (cloud services, VPC peers and allowlisted
+///   hosts poll regularly by design).
 /// - Window: per (agent, source, destination, port) the last `maxSamples` connection starts within `window`
 ///   (default 24 h).
 /// - Evaluated when a pair has ≥ `minimumConnections` (default 20) in the window:
@@ -47,8 +48,8 @@ public struct BeaconingDetector: Detector {
     public mutating func ingest(_ batch: RecordBatch, context: DetectionContext) -> [Finding] {
         var touched: Set<Pair> = []
         for conn in batch.conns where !conn.interim {
-            guard context.classify(conn.id.originatorHost) != .external, !context.classify(conn.id.responderHost).isBenign
-            else { continue }
+            guard context.classify(conn.id.originatorHost) != .external, !context.classify(conn.id.responderHost).isBenign,
+                  !context.isAllowlisted(destination: conn.id.responderHost, at: conn.ts) else { continue }
             let pair = Pair(agent: context.agentID, source: conn.id.originatorHost, destination: conn.id.responderHost,
                             port: conn.id.responderPort)
             var samples = pairs[pair] ?? Samples(lastID: conn.id)

@@ -5,7 +5,8 @@ public import FleetModel
 ///
 /// - Inputs: DNS records with a query, per (agent, registered domain) over `window` (default 1 h).
 ///   The registered domain is the last two labels (three when the second-to-last is a common second-level
-///   suffix such as `co.uk`); no public-suffix list. Allowlisted domain suffixes are skipped.
+///   suffix such as `co.uk`); no public-suffix list. Allowlisted domain suffixes and `ignoredSuffixes`
+///   (`in-addr.arpa`, `ip6.arpa`, `local`, `internal`, ...) are skipped.
 /// - Features: `unique` = distinct subdomain parts (counted up to `maxTracked`), `long` = queries with a
 ///   label ≥ `longLabel` (default 40) characters, `entropic` = queries with a label of ≥ 16 characters and
 ///   Shannon entropy ≥ `entropyBits` (default 3.5), `txt` = TXT (qtype 16) queries.
@@ -24,6 +25,8 @@ public struct DNSTunnellingDetector: Detector {
         public var entropyBits = 3.5
         public var maxTracked = 1000
         public var maxDomains = 20_000
+        /// Zones whose subdomains are numerous by design (reverse lookups, cloud-internal names, mDNS).
+        public var ignoredSuffixes: [String] = ["in-addr.arpa", "ip6.arpa", "local", "internal", "localdomain"]
         public init() {}
     }
 
@@ -63,7 +66,9 @@ public struct DNSTunnellingDetector: Detector {
         var touched: Set<String> = []
         for record in batch.dns {
             guard let query = record.query, let (registered, subdomain) = Self.split(query),
-                  !context.noise.isAllowlisted(domain: registered, agent: context.agentID) else { continue }
+                  !context.noise.isAllowlisted(domain: registered, agent: context.agentID),
+                  !configuration.ignoredSuffixes.contains(where: { registered == $0 || registered.hasSuffix("." + $0) })
+            else { continue }
             let key = context.agentID + "/" + registered
             var stats = domains[key] ?? Stats(start: record.ts, last: record.ts, resolver: record.id)
             if record.ts - stats.start > configuration.window {

@@ -3,7 +3,7 @@ public import FleetModel
 /// Notes the first time an agent talks to an external destination, with fleet prevalence.
 ///
 /// - Inputs: outbound conn records to `external` addresses (``NoiseModel``); ``DestinationPrevalence``.
-/// - Not reported during warm-up (the baseline is being learnt), but still learnt.
+/// - Not reported during warm-up (the baseline is being learnt) or for allowlisted destinations, but still learnt.
 /// - Score: 0.1 base, + 0.15 when no DNS/SNI/Host explains it, + 0.1 when no other agent in a fleet of
 ///   ≥ 2 agents has contacted it (prevalence 0 before this agent). Severity: ≥ 0.25 low, else info.
 /// - Memory: bounded by ``DestinationPrevalence/capacity``.
@@ -27,7 +27,8 @@ public struct FirstSeenDestinationDetector: Detector {
         for conn in batch.conns where context.isOutboundToExternal(conn.id) {
             let destination = conn.id.responderHost
             let othersBefore = prevalence.count(destination)
-            guard prevalence.record(agent: context.agentID, destination: destination), !context.warmingUp else { continue }
+            guard prevalence.record(agent: context.agentID, destination: destination), !context.warmingUp,
+                  !context.isAllowlisted(destination: destination, at: conn.ts) else { continue }
             let explanation = context.names.explanation(for: destination, at: conn.ts)
             var score = 0.1
             if explanation == nil { score += 0.15 }

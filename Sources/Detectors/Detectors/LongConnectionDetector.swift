@@ -6,8 +6,8 @@ public import FleetModel
 /// - Threshold: `duration >= minimumDuration` (default 10 min).
 /// - Score: 0.3 base, + 0.25 outbound to an external address, + 0.15 no identified service,
 ///   + 0.15 destination not explained by DNS/SNI/Host, + 0.1 non-standard port, + 0.05 per extra hour (max 0.1).
-///   Destinations that are cloud services, link-local, intra-VPC, fleet members or allowlisted are capped at
-///   `info`; SSH (service `ssh` or port 22) from a known (non-external) address is capped at `low`.
+///   Without an external party the finding is at most `low`; between benign addresses (cloud services,
+///   link-local, intra-VPC, fleet members, allowlisted CIDR/domain/SNI) it is `info`; SSH (service `ssh` or port 22) from a known (non-external) address is capped at `low`.
 /// - Severity: score ≥ 0.75 high, ≥ 0.5 medium, ≥ 0.25 low (never critical on its own).
 /// - Key: the connection uid, so each interim update refreshes one finding.
 public struct LongConnectionDetector: Detector {
@@ -45,7 +45,13 @@ public struct LongConnectionDetector: Detector {
         var level = severity(for: score)
         let isSSH = conn.service.contains("ssh") || conn.id.responderPort == 22
         var reason = ""
-        if responderClass.isBenign && originatorClass.isBenign {
+        if responderClass != .external && originatorClass != .external {
+            // No internet party (intra-VPC, cross-VPC, cloud services): context, not an alarm.
+            level = min(level, .low)
+            score = min(score, 0.45)
+        }
+        if (responderClass.isBenign && originatorClass.isBenign)
+            || context.isAllowlisted(destination: conn.id.responderHost, at: conn.ts) {
             level = .info
             score = min(score, 0.2)
             reason = " (expected destination)"

@@ -26,8 +26,8 @@ public struct UnexplainedDirectIPDetector: Detector {
     }
 
     func evaluate(_ conn: ConnRecord, context: DetectionContext) -> Finding? {
-        guard context.isOutboundToExternal(conn.id), !context.names.explains(conn.id.responderHost, at: conn.ts)
-        else { return nil }
+        guard context.isOutboundToExternal(conn.id), !context.names.explains(conn.id.responderHost, at: conn.ts),
+              !context.noise.isAllowlisted(conn.id.responderHost, agent: context.agentID) else { return nil }
         let established = conn.responderPackets > 0 && conn.connState != .REJ && conn.connState != .S0
         var score = 0.3
         if established {

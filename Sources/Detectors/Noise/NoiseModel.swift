@@ -69,24 +69,29 @@ public struct NoiseModel: Sendable, Hashable {
     public var allowlist: [AllowRule]
     /// Whether `base+2` of each agent CIDR counts as the VPC resolver.
     public var vpcResolverAtBasePlusTwo: Bool
+    /// For an agent with no configured VPC, whether all private ranges count as its own network
+    /// (`intraVPC`). True suits offline analysis of a capture without configuration.
+    public var privateIsInternalWhenUnconfigured: Bool
 
     public init(cloudEndpoints: [Endpoint] = NoiseModel.defaultCloudEndpoints, vpcs: [String: [CIDR]] = [:],
-                fleetMembers: Set<IPAddress> = [], allowlist: [AllowRule] = [], vpcResolverAtBasePlusTwo: Bool = true) {
+                fleetMembers: Set<IPAddress> = [], allowlist: [AllowRule] = [], vpcResolverAtBasePlusTwo: Bool = true,
+                privateIsInternalWhenUnconfigured: Bool = true) {
         self.cloudEndpoints = cloudEndpoints
         self.vpcs = vpcs
         self.fleetMembers = fleetMembers
         self.allowlist = allowlist
         self.vpcResolverAtBasePlusTwo = vpcResolverAtBasePlusTwo
+        self.privateIsInternalWhenUnconfigured = privateIsInternalWhenUnconfigured
     }
 
-    /// AWS, GCP and Azure service addresses reachable from every VM.
+    /// AWS, GCP and Azure service addresses reachable from every VM (`169.254.169.254` is the metadata
+    /// service of all three, and GCP's resolver and time source too).
     public static let defaultCloudEndpoints: [Endpoint] = [
-        ("aws-imds", "169.254.169.254/32"), ("aws-imds", "fd00:ec2::254/128"),
+        ("metadata", "169.254.169.254/32"), ("aws-imds", "fd00:ec2::254/128"),
         ("aws-dns", "169.254.169.253/32"), ("aws-dns", "fd00:ec2::253/128"),
         ("aws-time", "169.254.169.123/32"), ("aws-time", "fd00:ec2::123/128"),
         ("aws-ecs-credentials", "169.254.170.2/32"),
-        ("gcp-metadata", "169.254.169.254/32"), ("gcp-metadata", "fd20:ce::254/128"),
-        ("azure-wireserver", "168.63.129.16/32"), ("azure-imds", "169.254.169.254/32"),
+        ("gcp-metadata", "fd20:ce::254/128"), ("azure-wireserver", "168.63.129.16/32"),
     ].compactMap { name, text in CIDR(text).map { Endpoint(name, $0) } }
 
     /// Classifies `address` from the point of view of `agent`.
@@ -94,8 +99,8 @@ public struct NoiseModel: Sendable, Hashable {
         if let endpoint = cloudEndpoints.first(where: { $0.cidr.contains(address) }) {
             return .cloudService(endpoint.name)
         }
-        let own = vpcs[agent] ?? []
-        if vpcResolverAtBasePlusTwo, own.contains(where: { $0.address(offset: 2) == address && $0.contains(address) }) {
+        let own = ownNetworks(agent)
+        if vpcResolverAtBasePlusTwo, vpcs[agent] != nil, own.contains(where: { $0.address(offset: 2) == address && $0.contains(address) }) {
             return .cloudService("vpc-resolver")
         }
         if CIDR.linkLocal.contains(where: { $0.contains(address) }) { return .linkLocal }
@@ -109,7 +114,14 @@ public struct NoiseModel: Sendable, Hashable {
 
     /// Whether `address` is one of `agent`'s own hosts (inside its VPC CIDRs).
     public func isOwnHost(_ address: IPAddress, agent: String) -> Bool {
-        (vpcs[agent] ?? []).contains { $0.contains(address) }
+        ownNetworks(agent).contains { $0.contains(address) }
+    }
+
+    /// The agent's configured CIDRs, or all private ranges when unconfigured (see
+    /// ``privateIsInternalWhenUnconfigured``).
+    public func ownNetworks(_ agent: String) -> [CIDR] {
+        if let configured = vpcs[agent] { return configured }
+        return privateIsInternalWhenUnconfigured ? CIDR.privateRanges : []
     }
 
     public func isAllowlisted(_ address: IPAddress, agent: String) -> Bool {
