@@ -86,7 +86,11 @@ public struct DNSAnswerIndex: Sendable {
     /// The freshest name that explains a connection to `address` at `time`, if any.
     public func explanation(for address: IPAddress, at time: NetworkTime) -> Entry? {
         guard let list = entries[address] else { return nil }
-        return list.filter { time + slack >= $0.seen && time <= $0.expiry }.max { $0.seen < $1.seen }
+        var best: Entry?
+        for entry in list where time + slack >= entry.seen && time <= entry.expiry {
+            if best.map({ $0.seen < entry.seen }) ?? true { best = entry }
+        }
+        return best
     }
 
     /// Whether a name seen fleet-wide explains a connection to `address` at `time`.

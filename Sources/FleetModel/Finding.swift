@@ -45,6 +45,16 @@ public struct Finding: Sendable, Hashable, Codable, Identifiable {
         }
     }
 
+    /// A connection's 5-tuple: endpoints plus transport protocol.
+    public struct Flow: Sendable, Hashable, Codable {
+        public var id: ConnID
+        public var proto: TransportProtocol
+        public init(_ id: ConnID, _ proto: TransportProtocol) {
+            self.id = id
+            self.proto = proto
+        }
+    }
+
     /// Upper bound for every list a finding carries (flows, uids, indicators).
     public static let maxListCount = 32
 
@@ -59,8 +69,8 @@ public struct Finding: Sendable, Hashable, Codable, Identifiable {
     public var agentID: String
     /// The fleet host the finding is about (the victim / monitored side), when known.
     public var host: IPAddress?
-    /// Connections involved (5-tuples; the protocol is in `evidence` when it matters).
-    public var flows: [ConnID]
+    /// Connections involved (5-tuples).
+    public var flows: [Flow]
     /// Zeek uids of the involved connections.
     public var uids: [String]
     public var firstSeen: NetworkTime
@@ -74,7 +84,7 @@ public struct Finding: Sendable, Hashable, Codable, Identifiable {
 
     public init(
         detector: String, key: String, severity: Severity, score: Double, agentID: String, host: IPAddress? = nil,
-        flows: [ConnID] = [], uids: [String] = [], firstSeen: NetworkTime, lastSeen: NetworkTime,
+        flows: [Flow] = [], uids: [String] = [], firstSeen: NetworkTime, lastSeen: NetworkTime,
         indicators: Indicators = Indicators(), evidence: [Evidence] = [], summary: String
     ) {
         self.id = Finding.makeID(detector: detector, key: key)

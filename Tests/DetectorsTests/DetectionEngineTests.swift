@@ -42,12 +42,12 @@ import Testing
         #expect(finding.evidence("callback_open") == "false")
         #expect(finding.summary.contains("35.217.6.162"))
         #expect(finding.summary.contains("172.31.6.55"))
-        #expect(finding.flows.contains { $0.responderHost == StoryBuilder.callback && $0.responderPort == 3000 })
+        #expect(finding.flows.contains { $0.id.responderHost == StoryBuilder.callback && $0.id.responderPort == 3000 && $0.proto == .tcp })
 
         // Nothing about the benign flows rises above low.
         let attack: Set<IPAddress> = [StoryBuilder.callback, StoryBuilder.attacker]
         for other in engine.findings where other.severity > .low {
-            let involved = Set(other.flows.flatMap { [$0.originatorHost, $0.responderHost] })
+            let involved = Set(other.flows.flatMap { [$0.id.originatorHost, $0.id.responderHost] })
                 .union(other.indicators.addresses)
             #expect(!involved.isDisjoint(with: attack), "benign flagged: \(other.severity) \(other.summary)")
         }

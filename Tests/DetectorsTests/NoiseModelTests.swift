@@ -80,22 +80,4 @@ import Testing
         #expect(index.count <= 100)
         #expect(index.explains(.v4(999), at: NetworkTime(seconds: 999, microseconds: 0)))
     }
-
-    @Test func findingMergeUpdatesInsteadOfDuplicating() {
-        let t = NetworkTime(seconds: 10, microseconds: 0)
-        var first = Finding(detector: "d", key: "k", severity: .medium, score: 0.5, agentID: "a", uids: ["C1"],
-                            firstSeen: t, lastSeen: t, evidence: [.init("n", "1")], summary: "one")
-        let second = Finding(detector: "d", key: "k", severity: .high, score: 0.8, agentID: "a", uids: ["C2"],
-                             firstSeen: t + .seconds(5), lastSeen: t + .seconds(9), evidence: [.init("n", "2")],
-                             summary: "two")
-        #expect(first.id == second.id)
-        let changed = first.merge(second)
-        #expect(changed)
-        #expect(first.severity == .high && first.score == 0.8 && first.summary == "two")
-        #expect(first.uids == ["C1", "C2"] && first.evidence("n") == "2" && first.revision == 2)
-        #expect(first.lastSeen == t + .seconds(9) && first.firstSeen == t)
-        let changedAgain = first.merge(second)
-        #expect(!changedAgain)
-        #expect(first.revision == 2)
-    }
 }

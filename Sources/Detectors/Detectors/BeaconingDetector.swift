@@ -87,7 +87,7 @@ public struct BeaconingDetector: Detector {
         return Finding(
             detector: Self.name,
             key: "\(pair.agent)/\(pair.source)/\(pair.destination)/\(pair.port)",
-            severity: level, score: score, agentID: pair.agent, host: pair.source, flows: [samples.lastID],
+            severity: level, score: score, agentID: pair.agent, host: pair.source, flows: [.init(samples.lastID, .tcp)],
             uids: Array(samples.uids.suffix(8)), firstSeen: first, lastSeen: last,
             indicators: .init(addresses: [pair.destination], domains: context.names.names(for: pair.destination)),
             evidence: [

@@ -40,6 +40,7 @@ public struct DNSTunnellingDetector: Detector {
         var queries = 0
         var example = ""
         var resolver: ConnID
+        var proto: TransportProtocol
     }
 
     static let secondLevel: Set<String> = ["co", "com", "net", "org", "gov", "ac", "edu"]
@@ -70,9 +71,9 @@ public struct DNSTunnellingDetector: Detector {
                   !configuration.ignoredSuffixes.contains(where: { registered == $0 || registered.hasSuffix("." + $0) })
             else { continue }
             let key = context.agentID + "/" + registered
-            var stats = domains[key] ?? Stats(start: record.ts, last: record.ts, resolver: record.id)
+            var stats = domains[key] ?? Stats(start: record.ts, last: record.ts, resolver: record.id, proto: record.proto)
             if record.ts - stats.start > configuration.window {
-                stats = Stats(start: record.ts, last: record.ts, resolver: record.id)
+                stats = Stats(start: record.ts, last: record.ts, resolver: record.id, proto: record.proto)
             }
             stats.last = max(stats.last, record.ts)
             stats.queries += 1
@@ -105,7 +106,7 @@ public struct DNSTunnellingDetector: Detector {
         let domain = String(key.drop { $0 != "/" }.dropFirst())
         return Finding(
             detector: Self.name, key: key, severity: severity(for: score), score: score, agentID: context.agentID,
-            host: stats.resolver.originatorHost, flows: [stats.resolver], firstSeen: stats.start, lastSeen: stats.last,
+            host: stats.resolver.originatorHost, flows: [.init(stats.resolver, stats.proto)], firstSeen: stats.start, lastSeen: stats.last,
             indicators: .init(domains: [domain]),
             evidence: [
                 .init("queries", String(stats.queries)), .init("unique_subdomains", String(unique)),

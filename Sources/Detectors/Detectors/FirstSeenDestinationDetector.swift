@@ -36,7 +36,7 @@ public struct FirstSeenDestinationDetector: Detector {
             findings.append(Finding(
                 detector: Self.name, key: context.agentID + "/" + destination.description,
                 severity: severity(for: score), score: score, agentID: context.agentID, host: conn.id.originatorHost,
-                flows: [conn.id], uids: [conn.uid], firstSeen: conn.ts, lastSeen: conn.ts,
+                flows: [.init(conn.id, conn.proto)], uids: [conn.uid], firstSeen: conn.ts, lastSeen: conn.ts,
                 indicators: .init(addresses: [destination], domains: explanation.map { [$0.name] } ?? []),
                 evidence: [
                     .init("fleet_prevalence", "\(othersBefore)/\(prevalence.agentCount)"),

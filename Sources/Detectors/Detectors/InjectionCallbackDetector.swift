@@ -126,7 +126,9 @@ public struct InjectionCallbackDetector: Detector {
             update.indicators.uris.append(uri)
         }
         if update.uids.count < Finding.maxListCount, !update.uids.contains(http.uid) { update.uids.append(http.uid) }
-        if update.flows.count < Finding.maxListCount, !update.flows.contains(http.id) { update.flows.append(http.id) }
+        if update.flows.count < Finding.maxListCount, !update.flows.contains(.init(http.id, .tcp)) {
+            update.flows.append(.init(http.id, .tcp))
+        }
         let attacker = http.id.originatorHost
         if update.indicators.addresses.count < Finding.maxListCount, !update.indicators.addresses.contains(attacker) {
             update.indicators.addresses.append(attacker)
@@ -162,7 +164,7 @@ public struct InjectionCallbackDetector: Detector {
             .init("callback_service", conn.service.isEmpty ? "-" : conn.service.joined(separator: ",")),
             .init("callback_bytes", "\(conn.originatorBytes ?? 0)/\(conn.responderBytes ?? 0)"),
         ]
-        let flows = [http.id, conn.id]
+        let flows: [Finding.Flow] = [.init(http.id, .tcp), .init(conn.id, conn.proto)]
         let uids = [http.uid, conn.uid]
         var addresses = [conn.id.responderHost]
         let lastSeen = max(http.ts, conn.ts + duration)

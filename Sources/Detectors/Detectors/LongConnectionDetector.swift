@@ -65,7 +65,7 @@ public struct LongConnectionDetector: Detector {
         return Finding(
             detector: Self.name, key: context.agentID + "/" + conn.uid, severity: level, score: score,
             agentID: context.agentID, host: outbound ? conn.id.originatorHost : conn.id.responderHost,
-            flows: [conn.id], uids: [conn.uid], firstSeen: conn.ts, lastSeen: conn.ts + duration,
+            flows: [.init(conn.id, conn.proto)], uids: [conn.uid], firstSeen: conn.ts, lastSeen: conn.ts + duration,
             indicators: .init(addresses: outbound ? [conn.id.responderHost] : []),
             evidence: [
                 .init("duration_s", String(Int(duration.seconds))),

@@ -40,7 +40,7 @@ public struct UnexplainedDirectIPDetector: Detector {
         return Finding(
             detector: Self.name, key: context.agentID + "/" + destination.description,
             severity: severity(for: score), score: score, agentID: context.agentID, host: conn.id.originatorHost,
-            flows: [conn.id], uids: [conn.uid], firstSeen: conn.ts, lastSeen: conn.ts + (conn.duration ?? .zero),
+            flows: [.init(conn.id, conn.proto)], uids: [conn.uid], firstSeen: conn.ts, lastSeen: conn.ts + (conn.duration ?? .zero),
             indicators: .init(addresses: [destination]),
             evidence: [
                 .init("responder_port", String(conn.id.responderPort)),
