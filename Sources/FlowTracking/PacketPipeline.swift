@@ -2,7 +2,7 @@ public import FleetModel
 public import PacketLayers
 
 /// Settings for the whole packet-to-record pipeline.
-public struct PipelineConfiguration: Sendable, Hashable {
+public struct PipelineConfiguration: Sendable {
     public var decoder = DecoderConfiguration()
     public var flows = FlowConfiguration()
     public init() {}

@@ -1,0 +1,2 @@
+// SQLite backend through GRDB (issue 3).
+enum StorageSQLitePlaceholder {}

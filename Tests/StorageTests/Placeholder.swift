@@ -1,0 +1,5 @@
+import Testing
+
+@Suite struct StoragePlaceholder {
+    @Test func placeholder() { #expect(Bool(true)) }
+}
