@@ -94,7 +94,7 @@ public struct DetectionEngine: Sendable {
         index(batch, agent: agent)
         let context = DetectionContext(
             agentID: agent, now: clock, noise: configuration.noise, names: names,
-            warmingUp: configuration.warmUp > .zero && (batchTime ?? clock) < born + configuration.warmUp,
+            warmUpEnds: configuration.warmUp > .zero ? born + configuration.warmUp : nil,
             prevalence: firstSeen.prevalence)
         var observations: [Finding] = []
         observations += injection.ingest(batch, context: context)
@@ -147,8 +147,10 @@ public struct DetectionEngine: Sendable {
             }
         }
         if stored.count > configuration.maxFindings {
+            // Evict down to 90 % so the sort is amortised over many inserts.
+            let target = configuration.maxFindings - configuration.maxFindings / 10
             let ordered = stored.values.sorted { ($0.lastSeen, $0.severity) < ($1.lastSeen, $1.severity) }
-            for finding in ordered.prefix(stored.count - configuration.maxFindings) { stored[finding.id] = nil }
+            for finding in ordered.prefix(stored.count - target) { stored[finding.id] = nil }
         }
         var seen: Set<String> = []
         return changedIDs.filter { seen.insert($0).inserted }.compactMap { stored[$0] }

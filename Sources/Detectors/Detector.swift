@@ -8,20 +8,23 @@ public struct DetectionContext: Sendable {
     public var now: NetworkTime
     public var noise: NoiseModel
     public var names: DNSAnswerIndex
-    /// True while the agent is in its warm-up period: unexplained destinations are not alarms.
-    public var warmingUp: Bool
+    /// End of the agent's warm-up period (nil: no warm-up). Before it, unexplained destinations are not alarms.
+    public var warmUpEnds: NetworkTime?
     /// Fleet-wide prevalence: how many agents contacted a destination, and how many agents exist.
     public var prevalence: DestinationPrevalence
 
-    public init(agentID: String, now: NetworkTime, noise: NoiseModel, names: DNSAnswerIndex, warmingUp: Bool,
+    public init(agentID: String, now: NetworkTime, noise: NoiseModel, names: DNSAnswerIndex, warmUpEnds: NetworkTime?,
                 prevalence: DestinationPrevalence) {
         self.agentID = agentID
         self.now = now
         self.noise = noise
         self.names = names
-        self.warmingUp = warmingUp
+        self.warmUpEnds = warmUpEnds
         self.prevalence = prevalence
     }
+
+    /// Whether a record at `time` falls in the agent's warm-up period.
+    public func isWarmingUp(at time: NetworkTime) -> Bool { warmUpEnds.map { time < $0 } ?? false }
 
     /// Classifies `address` for this agent.
     public func classify(_ address: IPAddress) -> AddressClass { noise.classify(address, agent: agentID) }

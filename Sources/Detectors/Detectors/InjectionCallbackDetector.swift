@@ -42,7 +42,8 @@ public struct InjectionCallbackDetector: Detector {
     public mutating func ingest(_ batch: RecordBatch, context: DetectionContext) -> [Finding] {
         var findings: [Finding] = []
         let agent = context.agentID
-        for conn in batch.conns {
+        // Only connections a monitored host opens towards a non-cloud address can be callbacks.
+        for conn in batch.conns where context.classify(conn.id.originatorHost) != .external {
             switch context.classify(conn.id.responderHost) {
             case .cloudService, .linkLocal, .nonRoutable: continue
             default: recent[agent + "/" + conn.uid] = (agent, conn)

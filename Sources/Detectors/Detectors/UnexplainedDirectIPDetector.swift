@@ -21,8 +21,7 @@ public struct UnexplainedDirectIPDetector: Detector {
     public init(configuration: Configuration = Configuration()) { self.configuration = configuration }
 
     public mutating func ingest(_ batch: RecordBatch, context: DetectionContext) -> [Finding] {
-        guard !context.warmingUp else { return [] }
-        return batch.conns.compactMap { evaluate($0, context: context) }
+        batch.conns.compactMap { conn in context.isWarmingUp(at: conn.ts) ? nil : evaluate(conn, context: context) }
     }
 
     func evaluate(_ conn: ConnRecord, context: DetectionContext) -> Finding? {

@@ -77,13 +77,15 @@ public enum PayloadMatcher {
         guard let question = lower.firstIndex(of: "?") else { return nil }
         let query = lower[lower.index(after: question)...]
         guard let firstEquals = query.firstIndex(of: "=") else { return nil }
-        let operators = ["&&", "||", "$(", ";", "|", "`", "\n"]
+        let operators = ["&&", "||", "$(", ";", "|", "`", "\r\n", "\n", "\r"]
         var index = query.index(after: firstEquals)
         while index < query.endIndex {
             let rest = query[index...]
             if let op = operators.first(where: { rest.hasPrefix($0) }) {
                 let after = rest.dropFirst(op.count)
-                if let word = firstWord(after), commands.contains(word) { return op == "\n" ? "newline" : op }
+                if let word = firstWord(after), commands.contains(word) {
+                    return ["\r\n", "\n", "\r"].contains(op) ? "newline" : op
+                }
                 index = query.index(index, offsetBy: op.count)
             } else {
                 index = query.index(after: index)
