@@ -32,8 +32,10 @@ public struct DNSAnswerIndex: Sendable {
     private var entries: [IPAddress: [Entry]] = [:]
     private var insertsSincePrune = 0
 
-    public init(grace: NetworkDuration = .seconds(300), slack: NetworkDuration = .seconds(2),
-                observedNameTTL: UInt32 = 3600, capacity: Int = 200_000, namesPerAddress: Int = 4) {
+    public init(
+        grace: NetworkDuration = .seconds(300), slack: NetworkDuration = .seconds(2),
+        observedNameTTL: UInt32 = 3600, capacity: Int = 200_000, namesPerAddress: Int = 4
+    ) {
         self.grace = grace
         self.slack = slack
         self.observedNameTTL = observedNameTTL
@@ -55,8 +57,10 @@ public struct DNSAnswerIndex: Sendable {
     }
 
     /// Records that `name` pointed at `address` (from DNS, SNI or Host).
-    public mutating func add(name: String, for address: IPAddress, ttl: UInt32, at time: NetworkTime,
-                             agent: String, source: Source) {
+    public mutating func add(
+        name: String, for address: IPAddress, ttl: UInt32, at time: NetworkTime,
+        agent: String, source: Source
+    ) {
         let lower = NoiseModel.normalize(name)
         let life = NetworkDuration(microseconds: Int64(ttl) * 1_000_000 + grace.microseconds)
         let entry = Entry(name: lower, ttl: ttl, seen: time, agent: agent, source: source, expiry: time + life)

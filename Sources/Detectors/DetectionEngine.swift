@@ -121,14 +121,16 @@ public struct DetectionEngine: Sendable {
         for record in batch.dns { names.add(record, agent: agent) }
         for record in batch.ssl {
             if let sni = record.serverName, !sni.isEmpty {
-                names.add(name: sni, for: record.id.responderHost, ttl: names.observedNameTTL, at: record.ts,
-                          agent: agent, source: .sni)
+                names.add(
+                    name: sni, for: record.id.responderHost, ttl: names.observedNameTTL, at: record.ts,
+                    agent: agent, source: .sni)
             }
         }
         for record in batch.http {
             if let host = record.host, !host.isEmpty, IPAddress(Self.stripPort(host)) == nil {
-                names.add(name: Self.stripPort(host), for: record.id.responderHost, ttl: names.observedNameTTL,
-                          at: record.ts, agent: agent, source: .httpHost)
+                names.add(
+                    name: Self.stripPort(host), for: record.id.responderHost, ttl: names.observedNameTTL,
+                    at: record.ts, agent: agent, source: .httpHost)
             }
         }
     }
@@ -163,7 +165,8 @@ public struct DetectionEngine: Sendable {
     }
 
     static func latestTime(in batch: RecordBatch) -> NetworkTime? {
-        let times = batch.conns.map { $0.ts + ($0.duration ?? .zero) } + batch.dns.map(\.ts) + batch.http.map(\.ts)
+        let times =
+            batch.conns.map { $0.ts + ($0.duration ?? .zero) } + batch.dns.map(\.ts) + batch.http.map(\.ts)
             + batch.ssl.map(\.ts)
         return times.max()
     }

@@ -13,8 +13,10 @@ public struct DetectionContext: Sendable {
     /// Fleet-wide prevalence: how many agents contacted a destination, and how many agents exist.
     public var prevalence: DestinationPrevalence
 
-    public init(agentID: String, now: NetworkTime, noise: NoiseModel, names: DNSAnswerIndex, warmUpEnds: NetworkTime?,
-                prevalence: DestinationPrevalence) {
+    public init(
+        agentID: String, now: NetworkTime, noise: NoiseModel, names: DNSAnswerIndex, warmUpEnds: NetworkTime?,
+        prevalence: DestinationPrevalence
+    ) {
         self.agentID = agentID
         self.now = now
         self.noise = noise
@@ -97,8 +99,10 @@ public struct DestinationPrevalence: Sendable {
 }
 
 /// Maps a 0...1 score to a severity with the given lower bounds for low/medium/high/critical.
-func severity(for score: Double, low: Double = 0.25, medium: Double = 0.5, high: Double = 0.75,
-              critical: Double = 1.01) -> Severity {
+func severity(
+    for score: Double, low: Double = 0.25, medium: Double = 0.5, high: Double = 0.75,
+    critical: Double = 1.01
+) -> Severity {
     if score >= critical { return .critical }
     if score >= high { return .high }
     if score >= medium { return .medium }

@@ -4,7 +4,8 @@ import Testing
 
 @Suite struct DetectionEngineTests {
     static func replay(_ configuration: DetectionEngine.Configuration, oneBatch: Bool = false)
-        -> (DetectionEngine, [Finding]) {
+        -> (DetectionEngine, [Finding])
+    {
         var engine = DetectionEngine(configuration: configuration)
         var emitted: [Finding] = []
         let batches = StoryBuilder.batches()
@@ -42,7 +43,10 @@ import Testing
         #expect(finding.evidence("callback_open") == "false")
         #expect(finding.summary.contains("35.217.6.162"))
         #expect(finding.summary.contains("172.31.6.55"))
-        #expect(finding.flows.contains { $0.id.responderHost == StoryBuilder.callback && $0.id.responderPort == 3000 && $0.proto == .tcp })
+        #expect(
+            finding.flows.contains {
+                $0.id.responderHost == StoryBuilder.callback && $0.id.responderPort == 3000 && $0.proto == .tcp
+            })
 
         // Nothing about the benign flows rises above low.
         let attack: Set<IPAddress> = [StoryBuilder.callback, StoryBuilder.attacker]
@@ -72,12 +76,14 @@ import Testing
         let injection = engine.findings.filter { $0.detector == CommandInjectionDetector.name }
         #expect(injection.count == 1)
         #expect(injection.first?.severity == .high)
-        #expect(engine.findings.contains {
-            $0.detector == UnexplainedDirectIPDetector.name && $0.indicators.addresses == [StoryBuilder.callback]
-        })
-        #expect(!engine.findings.contains {
-            $0.detector == UnexplainedDirectIPDetector.name && $0.indicators.addresses.contains(StoryBuilder.github)
-        })
+        #expect(
+            engine.findings.contains {
+                $0.detector == UnexplainedDirectIPDetector.name && $0.indicators.addresses == [StoryBuilder.callback]
+            })
+        #expect(
+            !engine.findings.contains {
+                $0.detector == UnexplainedDirectIPDetector.name && $0.indicators.addresses.contains(StoryBuilder.github)
+            })
     }
 
     @Test func storyOfflineAsOneBatch() throws {
@@ -94,13 +100,18 @@ import Testing
     @Test func reverseLookupsAreNotTunnels() {
         var engine = DetectionEngine(configuration: .offline)
         var batch = RecordBatch()
-        let id = ConnID(originatorHost: StoryBuilder.vm, originatorPort: 5353, responderHost: StoryBuilder.resolver,
-                        responderPort: 53)
+        let id = ConnID(
+            originatorHost: StoryBuilder.vm, originatorPort: 5353, responderHost: StoryBuilder.resolver,
+            responderPort: 53)
         for i in 0..<300 {
-            batch.dns.append(DNSRecord(ts: StoryBuilder.time(Double(i)), uid: "R\(i)", id: id, proto: .udp,
-                                       query: "\(i % 250).\(i / 250).31.172.in-addr.arpa", qtype: 12))
-            batch.dns.append(DNSRecord(ts: StoryBuilder.time(Double(i)), uid: "I\(i)", id: id, proto: .udp,
-                                       query: "ip-172-31-\(i % 250)-\(i / 250).ec2.internal", qtype: 1))
+            batch.dns.append(
+                DNSRecord(
+                    ts: StoryBuilder.time(Double(i)), uid: "R\(i)", id: id, proto: .udp,
+                    query: "\(i % 250).\(i / 250).31.172.in-addr.arpa", qtype: 12))
+            batch.dns.append(
+                DNSRecord(
+                    ts: StoryBuilder.time(Double(i)), uid: "I\(i)", id: id, proto: .udp,
+                    query: "ip-172-31-\(i % 250)-\(i / 250).ec2.internal", qtype: 1))
         }
         _ = engine.ingest(batch, agent: "vm-api")
         #expect(engine.findings.isEmpty)
@@ -115,8 +126,9 @@ import Testing
     @Test func warmUpSuppressesUnexplainedDestinations() {
         var engine = DetectionEngine(configuration: Self.storyConfiguration(warmUp: .seconds(300)))
         let early = StoryBuilder.conn("CE", at: 10, StoryBuilder.vm, 40000, StoryBuilder.callback, 8080, duration: 1)
-        let late = StoryBuilder.conn("CL", at: 400, StoryBuilder.vm, 40001, IPAddress("45.33.1.1") ?? .v4(0), 8080,
-                                     duration: 1)
+        let late = StoryBuilder.conn(
+            "CL", at: 400, StoryBuilder.vm, 40001, IPAddress("45.33.1.1") ?? .v4(0), 8080,
+            duration: 1)
         var batch = RecordBatch()
         batch.conns = [early]
         let first = engine.ingest(batch, agent: "vm-api")
@@ -131,7 +143,8 @@ import Testing
         var batch = RecordBatch()
         batch.conns = [
             StoryBuilder.conn("CE", at: 10, StoryBuilder.vm, 40000, StoryBuilder.callback, 8080, duration: 1),
-            StoryBuilder.conn("CL", at: 400, StoryBuilder.vm, 40001, IPAddress("45.33.1.1") ?? .v4(0), 8080, duration: 1),
+            StoryBuilder.conn(
+                "CL", at: 400, StoryBuilder.vm, 40001, IPAddress("45.33.1.1") ?? .v4(0), 8080, duration: 1),
         ]
         let found = engine.ingest(batch, agent: "vm-api").filter { $0.detector == UnexplainedDirectIPDetector.name }
         #expect(found.map(\.uids) == [["CL"]])
@@ -148,11 +161,15 @@ import Testing
         var batch = RecordBatch()
         var irregular = 0.0
         for i in 0..<30 {
-            batch.conns.append(StoryBuilder.conn("B\(i)", at: Double(i * 60) + jitter[i % 10], StoryBuilder.vm,
-                                                 UInt16(30000 + i), c2, 8443, duration: 0.3, bytes: (312, 1024)))
+            batch.conns.append(
+                StoryBuilder.conn(
+                    "B\(i)", at: Double(i * 60) + jitter[i % 10], StoryBuilder.vm,
+                    UInt16(30000 + i), c2, 8443, duration: 0.3, bytes: (312, 1024)))
             irregular += gaps[i % 10]
-            batch.conns.append(StoryBuilder.conn("N\(i)", at: irregular, StoryBuilder.vm, UInt16(31000 + i), other,
-                                                 8443, duration: 0.3, bytes: (UInt64(100 + i * 37 % 900), 1024)))
+            batch.conns.append(
+                StoryBuilder.conn(
+                    "N\(i)", at: irregular, StoryBuilder.vm, UInt16(31000 + i), other,
+                    8443, duration: 0.3, bytes: (UInt64(100 + i * 37 % 900), 1024)))
         }
         _ = engine.ingest(batch, agent: "vm-api")
         let beacons = engine.findings.filter { $0.detector == BeaconingDetector.name }
@@ -163,8 +180,9 @@ import Testing
     @Test func dnsTunnellingFlagsRandomSubdomainsOnly() {
         var engine = DetectionEngine(configuration: Self.storyConfiguration(warmUp: .zero))
         var batch = RecordBatch()
-        let id = ConnID(originatorHost: StoryBuilder.vm, originatorPort: 5353, responderHost: StoryBuilder.resolver,
-                        responderPort: 53)
+        let id = ConnID(
+            originatorHost: StoryBuilder.vm, originatorPort: 5353, responderHost: StoryBuilder.resolver,
+            responderPort: 53)
         var seed: UInt64 = 0x9E37_79B9_7F4A_7C15
         for i in 0..<150 {
             var label = ""
@@ -172,10 +190,14 @@ import Testing
                 seed = seed &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
                 label.append(Array("abcdefghijklmnopqrstuvwxyz0123456789")[Int(seed >> 59) % 36])
             }
-            batch.dns.append(DNSRecord(ts: StoryBuilder.time(Double(i)), uid: "DT\(i)", id: id, proto: .udp,
-                                       query: label + ".t.exfil.example", qtype: 16))
-            batch.dns.append(DNSRecord(ts: StoryBuilder.time(Double(i)), uid: "DG\(i)", id: id, proto: .udp,
-                                       query: "www.github.com", qtype: 1))
+            batch.dns.append(
+                DNSRecord(
+                    ts: StoryBuilder.time(Double(i)), uid: "DT\(i)", id: id, proto: .udp,
+                    query: label + ".t.exfil.example", qtype: 16))
+            batch.dns.append(
+                DNSRecord(
+                    ts: StoryBuilder.time(Double(i)), uid: "DG\(i)", id: id, proto: .udp,
+                    query: "www.github.com", qtype: 1))
         }
         _ = engine.ingest(batch, agent: "vm-api")
         let tunnels = engine.findings.filter { $0.detector == DNSTunnellingDetector.name }
@@ -185,8 +207,11 @@ import Testing
     }
 
     @Test func injectionBeforeOrAfterCallbackAndOutsideWindow() throws {
-        let http = HTTPRecord(ts: StoryBuilder.time(100), uid: "H", id: ConnID(
-            originatorHost: StoryBuilder.attacker, originatorPort: 1, responderHost: StoryBuilder.vm, responderPort: 3000),
+        let http = HTTPRecord(
+            ts: StoryBuilder.time(100), uid: "H",
+            id: ConnID(
+                originatorHost: StoryBuilder.attacker, originatorPort: 1, responderHost: StoryBuilder.vm,
+                responderPort: 3000),
             transDepth: 1, method: "GET", uri: StoryBuilder.injectionShellURI)
         let inWindow = StoryBuilder.conn("C1", at: 100.5, StoryBuilder.vm, 2, StoryBuilder.callback, 3000, duration: 5)
         let late = StoryBuilder.conn("C2", at: 100 + 700, StoryBuilder.vm, 3, StoryBuilder.callback, 3000, duration: 5)

@@ -4,11 +4,13 @@ import Testing
 @Suite struct FindingTests {
     @Test func findingMergeUpdatesInsteadOfDuplicating() {
         let t = NetworkTime(seconds: 10, microseconds: 0)
-        var first = Finding(detector: "d", key: "k", severity: .medium, score: 0.5, agentID: "a", uids: ["C1"],
-                            firstSeen: t, lastSeen: t, evidence: [.init("n", "1")], summary: "one")
-        let second = Finding(detector: "d", key: "k", severity: .high, score: 0.8, agentID: "a", uids: ["C2"],
-                             firstSeen: t + .seconds(5), lastSeen: t + .seconds(9), evidence: [.init("n", "2")],
-                             summary: "two")
+        var first = Finding(
+            detector: "d", key: "k", severity: .medium, score: 0.5, agentID: "a", uids: ["C1"],
+            firstSeen: t, lastSeen: t, evidence: [.init("n", "1")], summary: "one")
+        let second = Finding(
+            detector: "d", key: "k", severity: .high, score: 0.8, agentID: "a", uids: ["C2"],
+            firstSeen: t + .seconds(5), lastSeen: t + .seconds(9), evidence: [.init("n", "2")],
+            summary: "two")
         #expect(first.id == second.id)
         let changed = first.merge(second)
         #expect(changed)
@@ -22,12 +24,15 @@ import Testing
 
     @Test func listsStayBounded() {
         let t = NetworkTime(seconds: 10, microseconds: 0)
-        var finding = Finding(detector: "d", key: "k", severity: .low, score: 0.3, agentID: "a", firstSeen: t,
-                              lastSeen: t, summary: "s")
+        var finding = Finding(
+            detector: "d", key: "k", severity: .low, score: 0.3, agentID: "a", firstSeen: t,
+            lastSeen: t, summary: "s")
         for i in 0..<100 {
-            finding.merge(Finding(detector: "d", key: "k", severity: .low, score: 0.3, agentID: "a", uids: ["C\(i)"],
-                                  firstSeen: t, lastSeen: t + .seconds(Int64(i)),
-                                  indicators: .init(addresses: [.v4(UInt32(i))]), summary: "s"))
+            finding.merge(
+                Finding(
+                    detector: "d", key: "k", severity: .low, score: 0.3, agentID: "a", uids: ["C\(i)"],
+                    firstSeen: t, lastSeen: t + .seconds(Int64(i)),
+                    indicators: .init(addresses: [.v4(UInt32(i))]), summary: "s"))
         }
         #expect(finding.uids.count == Finding.maxListCount)
         #expect(finding.indicators.addresses.count == Finding.maxListCount)

@@ -1,6 +1,7 @@
-@testable import Detectors
 import FleetModel
 import Testing
+
+@testable import Detectors
 
 @Suite struct NoiseModelTests {
     @Test(arguments: [
@@ -27,8 +28,11 @@ import Testing
         let noise = NoiseModel(
             vpcs: ["a": [try #require(CIDR("172.31.0.0/16"))], "b": [try #require(CIDR("10.1.0.0/16"))]],
             fleetMembers: [try #require(IPAddress("52.1.2.3"))],
-            allowlist: [.init(cidrs: [try #require(CIDR("203.0.113.0/24"))], domainSuffixes: ["corp.example"],
-                              sniNames: ["api.vendor.example"], agents: ["a"])])
+            allowlist: [
+                .init(
+                    cidrs: [try #require(CIDR("203.0.113.0/24"))], domainSuffixes: ["corp.example"],
+                    sniNames: ["api.vendor.example"], agents: ["a"])
+            ])
         func c(_ text: String, _ agent: String = "a") throws -> AddressClass {
             noise.classify(try #require(IPAddress(text)), agent: agent)
         }
@@ -60,8 +64,10 @@ import Testing
         let address = try #require(IPAddress("140.82.121.4"))
         let t0 = NetworkTime(seconds: 1000, microseconds: 0)
         let id = ConnID(originatorHost: .v4(1), originatorPort: 5, responderHost: .v4(2), responderPort: 53)
-        index.add(DNSRecord(ts: t0, uid: "D1", id: id, proto: .udp, query: "github.com", qtype: 1,
-                            answers: ["github.com.cdn.example", "140.82.121.4"], ttls: [60, 60]), agent: "a")
+        index.add(
+            DNSRecord(
+                ts: t0, uid: "D1", id: id, proto: .udp, query: "github.com", qtype: 1,
+                answers: ["github.com.cdn.example", "140.82.121.4"], ttls: [60, 60]), agent: "a")
         #expect(index.explains(address, at: t0 + .seconds(1)))
         #expect(index.explains(address, at: t0 + .seconds(89)))
         #expect(!index.explains(address, at: t0 + .seconds(91)))
@@ -74,8 +80,9 @@ import Testing
     @Test func answerIndexIsBounded() {
         var index = DNSAnswerIndex(capacity: 100)
         for i in 0..<1000 {
-            index.add(name: "h\(i).example", for: .v4(UInt32(i)), ttl: 300,
-                      at: NetworkTime(seconds: Int64(i), microseconds: 0), agent: "a", source: .dns)
+            index.add(
+                name: "h\(i).example", for: .v4(UInt32(i)), ttl: 300,
+                at: NetworkTime(seconds: Int64(i), microseconds: 0), agent: "a", source: .dns)
         }
         #expect(index.count <= 100)
         #expect(index.explains(.v4(999), at: NetworkTime(seconds: 999, microseconds: 0)))

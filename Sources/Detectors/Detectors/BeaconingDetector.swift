@@ -48,10 +48,13 @@ public struct BeaconingDetector: Detector {
     public mutating func ingest(_ batch: RecordBatch, context: DetectionContext) -> [Finding] {
         var touched: Set<Pair> = []
         for conn in batch.conns where !conn.interim {
-            guard context.classify(conn.id.originatorHost) != .external, !context.classify(conn.id.responderHost).isBenign,
-                  !context.isAllowlisted(destination: conn.id.responderHost, at: conn.ts) else { continue }
-            let pair = Pair(agent: context.agentID, source: conn.id.originatorHost, destination: conn.id.responderHost,
-                            port: conn.id.responderPort)
+            guard context.classify(conn.id.originatorHost) != .external,
+                !context.classify(conn.id.responderHost).isBenign,
+                !context.isAllowlisted(destination: conn.id.responderHost, at: conn.ts)
+            else { continue }
+            let pair = Pair(
+                agent: context.agentID, source: conn.id.originatorHost, destination: conn.id.responderHost,
+                port: conn.id.responderPort)
             var samples = pairs[pair] ?? Samples(lastID: conn.id)
             samples.starts.append(conn.ts)
             samples.sizes.append(Double(conn.originatorBytes ?? 0))
@@ -75,7 +78,8 @@ public struct BeaconingDetector: Detector {
 
     func evaluate(_ pair: Pair, context: DetectionContext) -> Finding? {
         guard let samples = pairs[pair], samples.starts.count >= configuration.minimumConnections,
-              let first = samples.starts.min(), let last = samples.starts.max() else { return nil }
+            let first = samples.starts.min(), let last = samples.starts.max()
+        else { return nil }
         let intervals = Statistics.intervals(samples.starts.map(\.seconds))
         let tsScore = Statistics.regularityScore(intervals)
         let dsScore = Statistics.regularityScore(samples.sizes)

@@ -48,9 +48,11 @@ public struct CommandInjectionDetector: Detector {
                 indicators.domains.append(host)
             }
             return Finding(
-                detector: Self.name, key: context.agentID + "/" + target.description + "/" + (match.callbackHost ?? "-"),
+                detector: Self.name,
+                key: context.agentID + "/" + target.description + "/" + (match.callbackHost ?? "-"),
                 severity: level, score: match.score, agentID: context.agentID, host: target,
-                flows: [.init(http.id, .tcp)], uids: [http.uid], firstSeen: http.ts, lastSeen: http.ts, indicators: indicators,
+                flows: [.init(http.id, .tcp)], uids: [http.uid], firstSeen: http.ts, lastSeen: http.ts,
+                indicators: indicators,
                 evidence: [
                     .init("field", field),
                     .init("method", http.method ?? "-"),

@@ -67,20 +67,24 @@ public struct DNSTunnellingDetector: Detector {
         var touched: Set<String> = []
         for record in batch.dns {
             guard let query = record.query, let (registered, subdomain) = Self.split(query),
-                  !context.noise.isAllowlisted(domain: registered, agent: context.agentID),
-                  !configuration.ignoredSuffixes.contains(where: { registered == $0 || registered.hasSuffix("." + $0) })
+                !context.noise.isAllowlisted(domain: registered, agent: context.agentID),
+                !configuration.ignoredSuffixes.contains(where: { registered == $0 || registered.hasSuffix("." + $0) })
             else { continue }
             let key = context.agentID + "/" + registered
-            var stats = domains[key] ?? Stats(start: record.ts, last: record.ts, resolver: record.id, proto: record.proto)
+            var stats =
+                domains[key] ?? Stats(start: record.ts, last: record.ts, resolver: record.id, proto: record.proto)
             if record.ts - stats.start > configuration.window {
                 stats = Stats(start: record.ts, last: record.ts, resolver: record.id, proto: record.proto)
             }
             stats.last = max(stats.last, record.ts)
             stats.queries += 1
-            if !subdomain.isEmpty, stats.subdomains.count < configuration.maxTracked { stats.subdomains.insert(subdomain) }
+            if !subdomain.isEmpty, stats.subdomains.count < configuration.maxTracked {
+                stats.subdomains.insert(subdomain)
+            }
             let labels = subdomain.split(separator: ".")
             if labels.contains(where: { $0.count >= configuration.longLabel }) { stats.long += 1 }
-            if labels.contains(where: { $0.count >= 16 && Statistics.shannonEntropy($0) >= configuration.entropyBits }) {
+            if labels.contains(where: { $0.count >= 16 && Statistics.shannonEntropy($0) >= configuration.entropyBits })
+            {
                 stats.entropic += 1
                 if stats.example.isEmpty { stats.example = String(query.prefix(255)) }
             }
@@ -101,12 +105,14 @@ public struct DNSTunnellingDetector: Detector {
         let unique = stats.subdomains.count
         let suspiciousLabels = stats.long + stats.entropic > 0
         guard unique >= c.uniqueThreshold || (stats.txt >= c.txtThreshold && suspiciousLabels) else { return nil }
-        let score = 0.5 * min(1, Double(unique) / Double(c.uniqueThreshold)) + 0.2 * min(1, Double(stats.long) / 20)
+        let score =
+            0.5 * min(1, Double(unique) / Double(c.uniqueThreshold)) + 0.2 * min(1, Double(stats.long) / 20)
             + 0.2 * min(1, Double(stats.entropic) / 20) + 0.1 * min(1, Double(stats.txt) / Double(c.txtThreshold))
         let domain = String(key.drop { $0 != "/" }.dropFirst())
         return Finding(
             detector: Self.name, key: key, severity: severity(for: score), score: score, agentID: context.agentID,
-            host: stats.resolver.originatorHost, flows: [.init(stats.resolver, stats.proto)], firstSeen: stats.start, lastSeen: stats.last,
+            host: stats.resolver.originatorHost, flows: [.init(stats.resolver, stats.proto)], firstSeen: stats.start,
+            lastSeen: stats.last,
             indicators: .init(domains: [domain]),
             evidence: [
                 .init("queries", String(stats.queries)), .init("unique_subdomains", String(unique)),

@@ -27,23 +27,28 @@ public struct FirstSeenDestinationDetector: Detector {
         for conn in batch.conns where context.isOutboundToExternal(conn.id) {
             let destination = conn.id.responderHost
             let othersBefore = prevalence.count(destination)
-            guard prevalence.record(agent: context.agentID, destination: destination), !context.isWarmingUp(at: conn.ts),
-                  !context.isAllowlisted(destination: destination, at: conn.ts) else { continue }
+            guard prevalence.record(agent: context.agentID, destination: destination),
+                !context.isWarmingUp(at: conn.ts),
+                !context.isAllowlisted(destination: destination, at: conn.ts)
+            else { continue }
             let explanation = context.names.explanation(for: destination, at: conn.ts)
             var score = 0.1
             if explanation == nil { score += 0.15 }
             if othersBefore == 0 && prevalence.agentCount >= 2 { score += 0.1 }
-            findings.append(Finding(
-                detector: Self.name, key: context.agentID + "/" + destination.description,
-                severity: severity(for: score), score: score, agentID: context.agentID, host: conn.id.originatorHost,
-                flows: [.init(conn.id, conn.proto)], uids: [conn.uid], firstSeen: conn.ts, lastSeen: conn.ts,
-                indicators: .init(addresses: [destination], domains: explanation.map { [$0.name] } ?? []),
-                evidence: [
-                    .init("fleet_prevalence", "\(othersBefore)/\(prevalence.agentCount)"),
-                    .init("name", explanation?.name ?? "-"),
-                ],
-                summary: "First connection from this agent to \(destination)"
-                    + (explanation.map { " (\($0.name))" } ?? "") + "; \(othersBefore) other agent(s) had contacted it"))
+            findings.append(
+                Finding(
+                    detector: Self.name, key: context.agentID + "/" + destination.description,
+                    severity: severity(for: score), score: score, agentID: context.agentID,
+                    host: conn.id.originatorHost,
+                    flows: [.init(conn.id, conn.proto)], uids: [conn.uid], firstSeen: conn.ts, lastSeen: conn.ts,
+                    indicators: .init(addresses: [destination], domains: explanation.map { [$0.name] } ?? []),
+                    evidence: [
+                        .init("fleet_prevalence", "\(othersBefore)/\(prevalence.agentCount)"),
+                        .init("name", explanation?.name ?? "-"),
+                    ],
+                    summary: "First connection from this agent to \(destination)"
+                        + (explanation.map { " (\($0.name))" } ?? "")
+                        + "; \(othersBefore) other agent(s) had contacted it"))
         }
         return findings
     }

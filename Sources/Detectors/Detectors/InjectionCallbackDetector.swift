@@ -73,8 +73,10 @@ public struct InjectionCallbackDetector: Detector {
                 if !conn.interim { tracked[agent + "/" + conn.uid] = nil }
                 continue
             }
-            for injection in pending where injection.agent == agent && !fresh.contains(where: { $0.http == injection.http })
-                && matches(injection, conn, context) {
+            for injection in pending
+            where injection.agent == agent && !fresh.contains(where: { $0.http == injection.http })
+                && matches(injection, conn, context)
+            {
                 findings.append(confirm(injection, conn, context: context))
             }
         }
@@ -169,24 +171,27 @@ public struct InjectionCallbackDetector: Detector {
         let uids = [http.uid, conn.uid]
         var addresses = [conn.id.responderHost]
         let lastSeen = max(http.ts, conn.ts + duration)
-        let tail = " followed \(String(Double(Int(delay * 10)) / 10)) s later by \(conn.flowText)"
+        let tail =
+            " followed \(String(Double(Int(delay * 10)) / 10)) s later by \(conn.flowText)"
             + " (\(Int(duration.seconds / 60)) min\(conn.interim ? ", still open" : ""))"
         if let address = injection.match.callbackAddress, !addresses.contains(address) { addresses.append(address) }
         addresses.append(http.id.originatorHost)
         return Finding(
             detector: Self.name, key: injection.key, severity: .critical, score: 1, agentID: context.agentID,
             host: http.id.responderHost, flows: flows, uids: uids, firstSeen: http.ts, lastSeen: lastSeen,
-            indicators: .init(addresses: addresses,
-                              domains: injection.match.callbackAddress == nil ? [injection.match.callbackHost ?? ""] : [],
-                              uris: [uri]),
+            indicators: .init(
+                addresses: addresses,
+                domains: injection.match.callbackAddress == nil ? [injection.match.callbackHost ?? ""] : [],
+                uris: [uri]),
             evidence: evidence,
             summary: "Reverse shell: command injection from \(http.id.originatorHost) to \(http.id.responderHost) "
                 + "naming \(callback)" + tail)
     }
 
     mutating func age(now: NetworkTime) {
-        let horizon = NetworkTime(microseconds: now.microseconds &- configuration.window.microseconds
-            &- configuration.slack.microseconds)
+        let horizon = NetworkTime(
+            microseconds: now.microseconds &- configuration.window.microseconds
+                &- configuration.slack.microseconds)
         pending.removeAll { $0.http.ts < horizon }
         if pending.count > configuration.maxPending { pending.removeFirst(pending.count - configuration.maxPending) }
         recent = recent.filter { $0.value.conn.ts + ($0.value.conn.duration ?? .zero) >= horizon }

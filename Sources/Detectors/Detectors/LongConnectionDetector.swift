@@ -7,7 +7,8 @@ public import FleetModel
 /// - Score: 0.3 base, + 0.25 outbound to an external address, + 0.15 no identified service,
 ///   + 0.15 destination not explained by DNS/SNI/Host, + 0.1 non-standard port, + 0.05 per extra hour (max 0.1).
 ///   Without an external party the finding is at most `low`; between benign addresses (cloud services,
-///   link-local, intra-VPC, fleet members, allowlisted CIDR/domain/SNI) it is `info`; SSH (service `ssh` or port 22) from a known (non-external) address is capped at `low`.
+///   link-local, intra-VPC, fleet members, allowlisted CIDR/domain/SNI) it is `info`;
+///   SSH (service `ssh` or port 22) from a known (non-external or allowlisted) address is capped at `low`.
 /// - Severity: score ≥ 0.75 high, ≥ 0.5 medium, ≥ 0.25 low (never critical on its own).
 /// - Key: the connection uid, so each interim update refreshes one finding.
 public struct LongConnectionDetector: Detector {
@@ -51,12 +52,15 @@ public struct LongConnectionDetector: Detector {
             score = min(score, 0.45)
         }
         if (responderClass.isBenign && originatorClass.isBenign)
-            || context.isAllowlisted(destination: conn.id.responderHost, at: conn.ts) {
+            || context.isAllowlisted(destination: conn.id.responderHost, at: conn.ts)
+        {
             level = .info
             score = min(score, 0.2)
             reason = " (expected destination)"
         }
-        if isSSH, originatorClass != .external || context.noise.isAllowlisted(conn.id.originatorHost, agent: context.agentID) {
+        if isSSH,
+            originatorClass != .external || context.noise.isAllowlisted(conn.id.originatorHost, agent: context.agentID)
+        {
             level = min(level, .low)
             score = min(score, 0.4)
             reason = " (SSH from known address)"
@@ -75,6 +79,7 @@ public struct LongConnectionDetector: Detector {
                 .init("orig_bytes", conn.originatorBytes.map { String($0) } ?? "-"),
                 .init("resp_bytes", conn.responderBytes.map { String($0) } ?? "-"),
             ],
-            summary: "Connection \(conn.flowText) open for \(minutes) min\(conn.interim ? " and still open" : "")\(reason)")
+            summary:
+                "Connection \(conn.flowText) open for \(minutes) min\(conn.interim ? " and still open" : "")\(reason)")
     }
 }

@@ -26,7 +26,8 @@ public struct UnexplainedDirectIPDetector: Detector {
 
     func evaluate(_ conn: ConnRecord, context: DetectionContext) -> Finding? {
         guard context.isOutboundToExternal(conn.id), !context.names.explains(conn.id.responderHost, at: conn.ts),
-              !context.noise.isAllowlisted(conn.id.responderHost, agent: context.agentID) else { return nil }
+            !context.noise.isAllowlisted(conn.id.responderHost, agent: context.agentID)
+        else { return nil }
         let established = conn.responderPackets > 0 && conn.connState != .REJ && conn.connState != .S0
         var score = 0.3
         if established {
@@ -39,7 +40,8 @@ public struct UnexplainedDirectIPDetector: Detector {
         return Finding(
             detector: Self.name, key: context.agentID + "/" + destination.description,
             severity: severity(for: score), score: score, agentID: context.agentID, host: conn.id.originatorHost,
-            flows: [.init(conn.id, conn.proto)], uids: [conn.uid], firstSeen: conn.ts, lastSeen: conn.ts + (conn.duration ?? .zero),
+            flows: [.init(conn.id, conn.proto)], uids: [conn.uid], firstSeen: conn.ts,
+            lastSeen: conn.ts + (conn.duration ?? .zero),
             indicators: .init(addresses: [destination]),
             evidence: [
                 .init("responder_port", String(conn.id.responderPort)),

@@ -28,7 +28,8 @@ public struct CIDR: Sendable, Hashable, Codable, CustomStringConvertible {
         let length: Int
         if parts.count == 2 {
             guard parts[1].count <= 3, parts[1].allSatisfy({ $0.isASCII && $0.isNumber }),
-                  let parsed = Int(parts[1]) else { return nil }
+                let parsed = Int(parts[1])
+            else { return nil }
             length = parsed
         } else {
             length = address.isIPv4 ? 32 : 128
@@ -73,11 +74,15 @@ public struct CIDR: Sendable, Hashable, Codable, CustomStringConvertible {
 
 extension CIDR {
     /// RFC 1918, RFC 6598 (CGNAT) and IPv6 ULA: addresses that are never directly on the internet.
-    public static let privateRanges: [CIDR] = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10",
-                                               "fc00::/7"].compactMap { CIDR($0) }
+    public static let privateRanges: [CIDR] = [
+        "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10",
+        "fc00::/7",
+    ].compactMap { CIDR($0) }
     /// IPv4 and IPv6 link-local.
     public static let linkLocal: [CIDR] = ["169.254.0.0/16", "fe80::/10"].compactMap { CIDR($0) }
     /// Loopback, unspecified, multicast and broadcast.
-    public static let nonRoutable: [CIDR] = ["127.0.0.0/8", "0.0.0.0/8", "224.0.0.0/4", "255.255.255.255/32",
-                                             "::1/128", "::/128", "ff00::/8"].compactMap { CIDR($0) }
+    public static let nonRoutable: [CIDR] = [
+        "127.0.0.0/8", "0.0.0.0/8", "224.0.0.0/4", "255.255.255.255/32",
+        "::1/128", "::/128", "ff00::/8",
+    ].compactMap { CIDR($0) }
 }

@@ -51,8 +51,10 @@ public struct NoiseModel: Sendable, Hashable {
         /// Exact TLS SNI names.
         public var sniNames: [String]
         public var agents: Set<String>?
-        public init(cidrs: [CIDR] = [], domainSuffixes: [String] = [], sniNames: [String] = [],
-                    agents: Set<String>? = nil) {
+        public init(
+            cidrs: [CIDR] = [], domainSuffixes: [String] = [], sniNames: [String] = [],
+            agents: Set<String>? = nil
+        ) {
             self.cidrs = cidrs
             self.domainSuffixes = domainSuffixes.map { $0.lowercased() }
             self.sniNames = sniNames.map { $0.lowercased() }
@@ -73,9 +75,11 @@ public struct NoiseModel: Sendable, Hashable {
     /// (`intraVPC`). True suits offline analysis of a capture without configuration.
     public var privateIsInternalWhenUnconfigured: Bool
 
-    public init(cloudEndpoints: [Endpoint] = NoiseModel.defaultCloudEndpoints, vpcs: [String: [CIDR]] = [:],
-                fleetMembers: Set<IPAddress> = [], allowlist: [AllowRule] = [], vpcResolverAtBasePlusTwo: Bool = true,
-                privateIsInternalWhenUnconfigured: Bool = true) {
+    public init(
+        cloudEndpoints: [Endpoint] = NoiseModel.defaultCloudEndpoints, vpcs: [String: [CIDR]] = [:],
+        fleetMembers: Set<IPAddress> = [], allowlist: [AllowRule] = [], vpcResolverAtBasePlusTwo: Bool = true,
+        privateIsInternalWhenUnconfigured: Bool = true
+    ) {
         self.cloudEndpoints = cloudEndpoints
         self.vpcs = vpcs
         self.fleetMembers = fleetMembers
@@ -100,7 +104,9 @@ public struct NoiseModel: Sendable, Hashable {
             return .cloudService(endpoint.name)
         }
         let own = ownNetworks(agent)
-        if vpcResolverAtBasePlusTwo, vpcs[agent] != nil, own.contains(where: { $0.address(offset: 2) == address && $0.contains(address) }) {
+        if vpcResolverAtBasePlusTwo, vpcs[agent] != nil,
+            own.contains(where: { $0.address(offset: 2) == address && $0.contains(address) })
+        {
             return .cloudService("vpc-resolver")
         }
         if CIDR.linkLocal.contains(where: { $0.contains(address) }) { return .linkLocal }

@@ -54,7 +54,9 @@ public enum PayloadDecoder {
                     continue
                 }
                 if i + 5 < input.count, input[i + 1] | 0x20 == UInt8(ascii: "u"),
-                   let a = hex(input[i + 2]), let b = hex(input[i + 3]), let c = hex(input[i + 4]), let d = hex(input[i + 5]) {
+                    let a = hex(input[i + 2]), let b = hex(input[i + 3]), let c = hex(input[i + 4]),
+                    let d = hex(input[i + 5])
+                {
                     let value = UInt32(a) << 12 | UInt32(b) << 8 | UInt32(c) << 4 | UInt32(d)
                     let scalar = Unicode.Scalar(value) ?? "?"
                     output.append(contentsOf: Array(String(Character(scalar)).utf8))
@@ -114,7 +116,7 @@ public enum PayloadDecoder {
             while let first = blob.first, first == "'" || first == "\"" { blob = blob.dropFirst() }
             while let last = blob.last, last == "'" || last == "\"" { blob = blob.dropLast() }
             guard blob.count >= 12, let decoded = base64Decode(blob),
-                  decoded.count >= 4, decoded.allSatisfy({ $0 == 9 || $0 == 10 || $0 == 13 || (32...126).contains($0) })
+                decoded.count >= 4, decoded.allSatisfy({ $0 == 9 || $0 == 10 || $0 == 13 || (32...126).contains($0) })
             else { continue }
             decodedParts.append(String(decoding: decoded, as: UTF8.self))
             if decodedParts.count >= 8 { break }

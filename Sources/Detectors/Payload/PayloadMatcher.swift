@@ -24,7 +24,8 @@ public struct PayloadMatch: Sendable, Hashable {
 /// - Chain: in the query (after `?` and after some `=`), one of `;` `&&` `||` `|` `` ` `` `$(` or a newline,
 ///   followed by a known command word (`sh`, `bash`, `nc`, `curl`, `python3`, `export`, `id`, ...; a path
 ///   prefix like `/bin/` is ignored). Single `&`, `;` in the path (`;jsessionid=`) and `+` as space never count.
-/// - Idioms anywhere: `/dev/tcp/`, `/dev/udp/`, `sh|bash -i` (with a redirect, pipe or chain), `nc|ncat|netcat` with `-e`/`-c`, `mkfifo`,
+/// - Idioms anywhere: `/dev/tcp/`, `/dev/udp/`, `sh|bash -i` (with a redirect, pipe or chain),
+///   `nc|ncat|netcat` with `-e`/`-c`, `mkfifo`,
 ///   `socat` with `exec:`, python/perl/ruby/php with `socket` and `pty.spawn`/`exec`/`dup2`/`subprocess`,
 ///   `curl|wget ... | sh`, `base64 -d ... | sh`.
 /// - Callback: `/dev/tcp/HOST`, `RHOST=`/`LHOST=`, socat `tcp:HOST`, URL host; else the last IPv4 literal.
@@ -64,7 +65,9 @@ public enum PayloadMatcher {
         if steps.unicodeEscapes { techniques.append("unicode-escape") }
         let (host, port) = findCallback(decoded)
         var score = (chained ? 0.4 : 0) + (idioms.isEmpty ? 0 : 0.45) + (host != nil ? 0.1 : 0)
-        if steps.ifsEvasion || steps.base64Blobs > 0 || steps.percentRounds > 1 || steps.unicodeEscapes { score += 0.05 }
+        if steps.ifsEvasion || steps.base64Blobs > 0 || steps.percentRounds > 1 || steps.unicodeEscapes {
+            score += 0.05
+        }
         return PayloadMatch(
             decoded: decoded, techniques: techniques, chained: chained, reverseShell: !idioms.isEmpty,
             callbackHost: host, callbackAddress: host.flatMap { IPAddress($0) }, callbackPort: port,
@@ -118,17 +121,22 @@ public enum PayloadMatcher {
         // `bash -i` alone is a search term; it is an idiom with a redirect, a pipe or after a chain.
         let redirected = chained || [">&", "0>", "<&", "|", "2>&1"].contains { lower.contains($0) }
         for (i, word) in words.enumerated() where redirected && i + 1 < words.count {
-            if shells.contains(word), words[i + 1] == "-i" { found.append("interactive-shell"); break }
+            if shells.contains(word), words[i + 1] == "-i" {
+                found.append("interactive-shell")
+                break
+            }
         }
         if let nc = words.firstIndex(where: { ["nc", "ncat", "netcat"].contains($0) }),
-           words[nc...].prefix(8).contains(where: { $0.hasPrefix("-") && ($0.contains("e") || $0.contains("c")) }) {
+            words[nc...].prefix(8).contains(where: { $0.hasPrefix("-") && ($0.contains("e") || $0.contains("c")) })
+        {
             found.append("netcat-exec")
         }
         if words.contains("mkfifo") { found.append("mkfifo") }
         if words.contains("socat"), lower.contains("exec:") || lower.contains("system:") { found.append("socat-exec") }
         let interpreters = ["python", "python2", "python3", "perl", "ruby", "php"]
         if let interpreter = words.first(where: { interpreters.contains($0) }), lower.contains("socket"),
-           ["pty.spawn", "exec", "dup2", "subprocess", "popen", "system"].contains(where: { lower.contains($0) }) {
+            ["pty.spawn", "exec", "dup2", "subprocess", "popen", "system"].contains(where: { lower.contains($0) })
+        {
             found.append((interpreter.hasPrefix("python") ? "python" : interpreter) + "-socket-shell")
         }
         let pipesToShell = ["|sh", "|bash", "| sh", "| bash", "|/bin/sh", "|/bin/bash", "| /bin/sh", "| /bin/bash"]
@@ -173,7 +181,8 @@ public enum PayloadMatcher {
                 while j < chars.count, chars[j].isASCII, chars[j].isNumber || chars[j] == "." { j += 1 }
                 let candidate = String(chars[i..<j])
                 if candidate.filter({ $0 == "." }).count == 3, let address = IPAddress(candidate),
-                   address != .v4(0), address != .v4(0x7f00_0001) {
+                    address != .v4(0), address != .v4(0x7f00_0001)
+                {
                     host = candidate
                     port = portAfter(chars, from: j)
                 }

@@ -27,7 +27,8 @@ public enum Statistics {
     /// regular data would read as maximally skewed (RITA applies the same guard).
     public static func bowleySkewness(_ values: [Double]) -> Double {
         guard let q1 = quantile(values, 0.25), let q2 = quantile(values, 0.5), let q3 = quantile(values, 0.75),
-              q3 - q1 > 0, q2 != q1, q2 != q3 else { return 0 }
+            q3 - q1 > 0, q2 != q1, q2 != q3
+        else { return 0 }
         return (q3 + q1 - 2 * q2) / (q3 - q1)
     }
 
@@ -93,7 +94,8 @@ public enum Statistics {
         guard values.count >= 3 else { return 0 }
         let skewScore = 1 - abs(bowleySkewness(values))
         let center = median(values)
-        let dispersion = center > 0 ? medianAbsoluteDeviation(values) / center : (medianAbsoluteDeviation(values) > 0 ? 1 : 0)
+        let dispersion =
+            center > 0 ? medianAbsoluteDeviation(values) / center : (medianAbsoluteDeviation(values) > 0 ? 1 : 0)
         let madScore = max(0, 1 - dispersion)
         return (skewScore + madScore) / 2
     }
