@@ -21,6 +21,12 @@ public enum PayloadDecoder {
 
     /// Fully decodes a request target (raw or Zeek-decoded form).
     public static func decode(uri: String) -> (text: String, steps: Steps) {
+        let (bytes, steps) = percentDecoded(uri: uri)
+        return finish(bytes, steps: steps)
+    }
+
+    /// The percent-decoding stage alone (bounded, byte level): cheap enough to pre-filter every URI.
+    public static func percentDecoded(uri: String) -> (bytes: [UInt8], steps: Steps) {
         var steps = Steps()
         var bytes = Array(uri.utf8.prefix(maxInputLength))
         let query = bytes.firstIndex(of: UInt8(ascii: "?"))
@@ -31,6 +37,12 @@ public enum PayloadDecoder {
             if !changed { break }
             steps.percentRounds += 1
         }
+        return (bytes, steps)
+    }
+
+    /// The shell-normalisation and base64 stages, after ``percentDecoded(uri:)``.
+    public static func finish(_ bytes: [UInt8], steps: Steps) -> (text: String, steps: Steps) {
+        var steps = steps
         var text = String(decoding: bytes, as: UTF8.self)
         text = normalizeShell(text, steps: &steps)
         text = expandBase64(text, steps: &steps)

@@ -46,8 +46,10 @@ public enum PayloadMatcher {
     /// Inspects a header value (User-Agent, Referer, ...): idioms only, no query chain rule.
     public static func match(header: String) -> PayloadMatch? { match(text: header, checkChains: false) }
 
-    static func match(text raw: String, checkChains: Bool) -> PayloadMatch? {
-        let (decoded, steps) = PayloadDecoder.decode(uri: raw)
+    static func match(text raw: String, checkChains: Bool, prefilter: Bool = true) -> PayloadMatch? {
+        let (bytes, percentSteps) = PayloadDecoder.percentDecoded(uri: raw)
+        guard !prefilter || mayContainPayload(bytes) else { return nil }
+        let (decoded, steps) = PayloadDecoder.finish(bytes, steps: percentSteps)
         let lower = decoded.lowercased()
         var techniques: [String] = []
         var chained = false
@@ -72,6 +74,34 @@ public enum PayloadMatcher {
             decoded: decoded, techniques: techniques, chained: chained, reverseShell: !idioms.isEmpty,
             callbackHost: host, callbackAddress: host.flatMap { IPAddress($0) }, callbackPort: port,
             score: min(1, score))
+    }
+
+    // MARK: Pre-filter
+
+    static let triggerBytes: Set<UInt8> = [
+        UInt8(ascii: ";"), UInt8(ascii: "|"), UInt8(ascii: "`"), UInt8(ascii: "$"), UInt8(ascii: "\n"),
+        UInt8(ascii: "\r"),
+    ]
+    static let triggerWords: [[UInt8]] = [
+        "&&", ">&", "<&", "/dev/", "() {", "base64", "socket", "exec", "system:", "-e ", "-c ",
+    ].map { Array($0.utf8) }
+
+    /// Cheap byte-level test: false means no rule below can match, so most URIs skip the string work.
+    static func mayContainPayload(_ bytes: [UInt8]) -> Bool {
+        if bytes.contains(where: { triggerBytes.contains($0) }) { return true }
+        for word in triggerWords where bytes.count >= word.count {
+            let first = word[0]
+            var i = 0
+            while i + word.count <= bytes.count {
+                if bytes[i] == first || bytes[i] | 0x20 == first {
+                    var k = 1
+                    while k < word.count, bytes[i + k] | 0x20 == word[k] | 0x20 { k += 1 }
+                    if k == word.count { return true }
+                }
+                i += 1
+            }
+        }
+        return false
     }
 
     // MARK: Chains
