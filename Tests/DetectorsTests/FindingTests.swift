@@ -1,3 +1,5 @@
+import Foundation
+import Detectors
 import FleetModel
 import Testing
 
@@ -43,5 +45,17 @@ import Testing
         #expect(Severity.allCases.sorted() == [.info, .low, .medium, .high, .critical])
         #expect(Severity.critical > .high && Severity.info < .low)
         #expect(Finding.makeID(detector: "injection-callback", key: "a/1.2.3.4") == "injection-callback:a/1.2.3.4")
+    }
+}
+
+@Suite struct FindingCodingTests {
+    @Test func storyFindingRoundTripsThroughJSON() throws {
+        let (engine, _) = DetectionEngineTests.replay(DetectionEngineTests.storyConfiguration())
+        let findings = engine.findings
+        let data = try JSONEncoder().encode(findings)
+        let decoded = try JSONDecoder().decode([Finding].self, from: data)
+        #expect(decoded == findings)
+        let text = String(decoding: data, as: UTF8.self)
+        #expect(text.contains("\"severity\":\"critical\""))
     }
 }
