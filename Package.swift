@@ -40,6 +40,7 @@ let package = Package(
         ),
         .target(name: "ZeekLogs", dependencies: ["FleetModel"], swiftSettings: strictSettings),
         .target(name: "PcapWriter", dependencies: ["FleetModel"], swiftSettings: strictSettings),
+        .target(name: "Detectors", dependencies: ["FleetModel"], swiftSettings: strictSettings),
 
         // Wire format: generated protobuf (never hand-edited) and the codec around it.
         .target(
@@ -148,6 +149,7 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .testTarget(name: "ZeekLogsTests", dependencies: ["ZeekLogs"], swiftSettings: strictSettings),
+        .testTarget(name: "DetectorsTests", dependencies: ["Detectors", "FleetModel"], swiftSettings: strictSettings),
         .testTarget(
             name: "CaptureTests",
             dependencies: ["Capture", "FleetTesting", "PcapWriter"],

@@ -1,0 +1,177 @@
+public import FleetModel
+
+/// Runs every detector over record batches, incrementally, and keeps one merged finding per id.
+///
+/// Usage (offline, one capture): `var engine = DetectionEngine(configuration: .offline)`, then
+/// `engine.ingest(batch, agent: "vm-1")` (time = newest record in the batch), read ``findings``.
+/// Usage (aggregator): one engine owned by one task; call `ingest(batch, agent:, now:)` for each batch an agent
+/// ships (per agent in time order), and `advance(to:)` on a timer with the aggregator's injected clock.
+/// Both return the findings that are new or changed by that call (already merged with earlier observations).
+///
+/// Per batch, names (DNS answers, TLS SNI, HTTP Host) are indexed before connections are judged, so a
+/// connection is explained by a lookup logged in the same batch.
+///
+/// Not thread-safe by itself (a value type): own it in one isolation domain.
+public struct DetectionEngine: Sendable {
+    /// Engine settings; every detector's configuration is nested here.
+    public struct Configuration: Sendable {
+        public var noise = NoiseModel()
+        /// During the first `warmUp` of an agent's records, unexplained destinations are not alarms.
+        /// `.zero` disables warm-up (offline analysis of a capture).
+        public var warmUp: NetworkDuration = .seconds(300)
+        /// Observations below this severity are dropped.
+        public var minimumSeverity: Severity = .info
+        /// At most this many findings are kept (least recently seen dropped first).
+        public var maxFindings = 10_000
+        public var dnsGrace: NetworkDuration = .seconds(300)
+        public var longConnection = LongConnectionDetector.Configuration()
+        public var unexplainedDirectIP = UnexplainedDirectIPDetector.Configuration()
+        public var commandInjection = CommandInjectionDetector.Configuration()
+        public var injectionCallback = InjectionCallbackDetector.Configuration()
+        public var beaconing = BeaconingDetector.Configuration()
+        public var dnsTunnelling = DNSTunnellingDetector.Configuration()
+        public var firstSeen = FirstSeenDestinationDetector.Configuration()
+
+        public init() {}
+
+        /// Defaults for analysing one capture: no warm-up.
+        public static var offline: Configuration {
+            var configuration = Configuration()
+            configuration.warmUp = .zero
+            return configuration
+        }
+    }
+
+    public private(set) var configuration: Configuration
+    public private(set) var names: DNSAnswerIndex
+    private var agentFirstSeen: [String: NetworkTime] = [:]
+    private var stored: [String: Finding] = [:]
+    private var clock: NetworkTime = .zero
+
+    private var longConnection: LongConnectionDetector
+    private var unexplained: UnexplainedDirectIPDetector
+    private var injection: CommandInjectionDetector
+    private var callback: InjectionCallbackDetector
+    private var beaconing: BeaconingDetector
+    private var tunnelling: DNSTunnellingDetector
+    private var firstSeen: FirstSeenDestinationDetector
+
+    public init(configuration: Configuration = Configuration()) {
+        self.configuration = configuration
+        names = DNSAnswerIndex(grace: configuration.dnsGrace)
+        longConnection = LongConnectionDetector(configuration: configuration.longConnection)
+        unexplained = UnexplainedDirectIPDetector(configuration: configuration.unexplainedDirectIP)
+        injection = CommandInjectionDetector(configuration: configuration.commandInjection)
+        callback = InjectionCallbackDetector(configuration: configuration.injectionCallback)
+        beaconing = BeaconingDetector(configuration: configuration.beaconing)
+        tunnelling = DNSTunnellingDetector(configuration: configuration.dnsTunnelling)
+        firstSeen = FirstSeenDestinationDetector(configuration: configuration.firstSeen)
+    }
+
+    /// All current findings, most severe first, then by first-seen time and id.
+    public var findings: [Finding] {
+        stored.values.sorted {
+            ($1.severity, $0.firstSeen, $0.id) < ($0.severity, $1.firstSeen, $1.id)
+        }
+    }
+
+    /// The stored finding with `id`.
+    public func finding(id: String) -> Finding? { stored[id] }
+
+    /// The engine's notion of now: the latest time given to `ingest`/`advance` (or seen in records).
+    public var now: NetworkTime { clock }
+
+    /// Evaluates one batch of records from `agent`.
+    /// - Parameters:
+    ///   - now: the injected current time; nil uses the newest record time in the batch (offline replay).
+    /// - Returns: findings created or changed by this batch, merged, in a stable order.
+    public mutating func ingest(_ batch: RecordBatch, agent: String, now: NetworkTime? = nil) -> [Finding] {
+        let batchTime = Self.latestTime(in: batch)
+        clock = max(clock, now ?? batchTime ?? clock)
+        let earliest = Self.earliestTime(in: batch) ?? clock
+        let born = min(agentFirstSeen[agent] ?? earliest, earliest)
+        agentFirstSeen[agent] = born
+        index(batch, agent: agent)
+        let context = DetectionContext(
+            agentID: agent, now: clock, noise: configuration.noise, names: names,
+            warmUpEnds: configuration.warmUp > .zero ? born + configuration.warmUp : nil,
+            prevalence: firstSeen.prevalence)
+        var observations: [Finding] = []
+        observations += injection.ingest(batch, context: context)
+        observations += callback.ingest(batch, context: context)
+        observations += longConnection.ingest(batch, context: context)
+        observations += unexplained.ingest(batch, context: context)
+        observations += beaconing.ingest(batch, context: context)
+        observations += tunnelling.ingest(batch, context: context)
+        observations += firstSeen.ingest(batch, context: context)
+        return absorb(observations)
+    }
+
+    /// Moves time forward without records: ages detector state and the name index.
+    public mutating func advance(to now: NetworkTime) -> [Finding] {
+        clock = max(clock, now)
+        names.prune(now: clock)
+        var observations: [Finding] = []
+        observations += callback.advance(to: clock)
+        observations += beaconing.advance(to: clock)
+        return absorb(observations)
+    }
+
+    mutating func index(_ batch: RecordBatch, agent: String) {
+        for record in batch.dns { names.add(record, agent: agent) }
+        for record in batch.ssl {
+            if let sni = record.serverName, !sni.isEmpty {
+                names.add(
+                    name: sni, for: record.id.responderHost, ttl: names.observedNameTTL, at: record.ts,
+                    agent: agent, source: .sni)
+            }
+        }
+        for record in batch.http {
+            if let host = record.host, !host.isEmpty, IPAddress(Self.stripPort(host)) == nil {
+                names.add(
+                    name: Self.stripPort(host), for: record.id.responderHost, ttl: names.observedNameTTL,
+                    at: record.ts, agent: agent, source: .httpHost)
+            }
+        }
+    }
+
+    mutating func absorb(_ observations: [Finding]) -> [Finding] {
+        var changedIDs: [String] = []
+        for observation in observations where observation.severity >= configuration.minimumSeverity {
+            if var existing = stored[observation.id] {
+                if existing.merge(observation) {
+                    stored[observation.id] = existing
+                    changedIDs.append(observation.id)
+                }
+            } else {
+                stored[observation.id] = observation
+                changedIDs.append(observation.id)
+            }
+        }
+        if stored.count > configuration.maxFindings {
+            // Evict down to 90 % so the sort is amortised over many inserts.
+            let target = configuration.maxFindings - configuration.maxFindings / 10
+            let ordered = stored.values.sorted { ($0.lastSeen, $0.severity) < ($1.lastSeen, $1.severity) }
+            for finding in ordered.prefix(stored.count - target) { stored[finding.id] = nil }
+        }
+        var seen: Set<String> = []
+        return changedIDs.filter { seen.insert($0).inserted }.compactMap { stored[$0] }
+    }
+
+    static func stripPort(_ host: String) -> String {
+        if host.hasPrefix("[") { return String(host.dropFirst().prefix { $0 != "]" }) }
+        if host.filter({ $0 == ":" }).count == 1 { return String(host.prefix { $0 != ":" }) }
+        return host
+    }
+
+    static func latestTime(in batch: RecordBatch) -> NetworkTime? {
+        let times =
+            batch.conns.map { $0.ts + ($0.duration ?? .zero) } + batch.dns.map(\.ts) + batch.http.map(\.ts)
+            + batch.ssl.map(\.ts)
+        return times.max()
+    }
+
+    static func earliestTime(in batch: RecordBatch) -> NetworkTime? {
+        (batch.conns.map(\.ts) + batch.dns.map(\.ts) + batch.http.map(\.ts) + batch.ssl.map(\.ts)).min()
+    }
+}
