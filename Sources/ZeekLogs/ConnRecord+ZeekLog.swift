@@ -7,7 +7,7 @@ extension ConnRecord: ZeekLogRecord {
         path: "conn",
         fields: [ZeekLogSchema.Field("ts", "time"), ZeekLogSchema.Field("uid", "string")]
             + ZeekLogSchema.connIDFields + [
-                .init("proto", "enum"), .init("service", "set[string]"), .init("duration", "interval"),
+                .init("proto", "enum"), .init("service", "string"), .init("duration", "interval"),
                 .init("orig_bytes", "count"), .init("resp_bytes", "count"), .init("conn_state", "string"),
                 .init("local_orig", "bool"), .init("local_resp", "bool"), .init("missed_bytes", "count"),
                 .init("history", "string"), .init("orig_pkts", "count"), .init("orig_ip_bytes", "count"),
@@ -23,7 +23,7 @@ extension ConnRecord: ZeekLogRecord {
         values.reserveCapacity(25)
         values += zeekIDValues(id)
         values += [
-            .enumName(proto.rawValue), .setOrUnset(service), .optional(duration),
+            .enumName(proto.rawValue), .optional(service.isEmpty ? nil : service.joined(separator: ",")), .optional(duration),
             .optional(originatorBytes), .optional(responderBytes), .string(connState.rawValue),
             .optional(localOriginator), .optional(localResponder), .count(missedBytes),
             // Zeek leaves history unset (`-`) when no flag was recorded.

@@ -35,7 +35,7 @@ struct ZeekLogWriterTests {
         let expected = Self.header(
             "conn",
             "ts\tuid\tid.orig_h\tid.orig_p\tid.resp_h\tid.resp_p\tproto\tservice\tduration\torig_bytes\tresp_bytes\tconn_state\tlocal_orig\tlocal_resp\tmissed_bytes\thistory\torig_pkts\torig_ip_bytes\tresp_pkts\tresp_ip_bytes\ttunnel_parents\tip_proto",
-            "time\tstring\taddr\tport\taddr\tport\tenum\tset[string]\tinterval\tcount\tcount\tstring\tbool\tbool\tcount\tstring\tcount\tcount\tcount\tcount\tset[string]\tcount"
+            "time\tstring\taddr\tport\taddr\tport\tenum\tstring\tinterval\tcount\tcount\tstring\tbool\tbool\tcount\tstring\tcount\tcount\tcount\tcount\tset[string]\tcount"
         )
             + "1300475168.652003\tCwdpBdopHVY39Y5X6\t141.142.220.118\t35634\t208.80.152.2\t80\ttcp\thttp\t0.061329\t463\t350\tOTH\tF\tF\t0\tDdA\t2\t567\t1\t402\t-\t6\n"
             + "0.000005\tC1\t141.142.220.118\t40526\t141.142.2.2\t53\tudp\t-\t-\t-\t-\tS0\t-\t-\t0\t-\t0\t0\t0\t0\t-\t17\n"
