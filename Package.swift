@@ -19,10 +19,15 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-protobuf", exact: "1.39.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         // C shims.
         .systemLibrary(name: "CPcap", pkgConfig: "libpcap", providers: [.apt(["libpcap-dev"])]),
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
 
         // Pure core: no I/O, no wall clock.
         .target(name: "FleetModel", swiftSettings: strictSettings),
@@ -35,6 +40,33 @@ let package = Package(
         ),
         .target(name: "ZeekLogs", dependencies: ["FleetModel"], swiftSettings: strictSettings),
         .target(name: "PcapWriter", dependencies: ["FleetModel"], swiftSettings: strictSettings),
+
+        // Wire format: generated protobuf (never hand-edited) and the codec around it.
+        .target(
+            name: "FleetProto",
+            dependencies: [.product(name: "SwiftProtobuf", package: "swift-protobuf")]
+        ),
+        .target(
+            name: "FleetWire",
+            dependencies: [
+                "FleetModel", "FleetProto", "CZlib",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ],
+            swiftSettings: strictSettings
+        ),
+
+        // Storage: protocol + in-memory backend, and the SQLite backend.
+        .target(
+            name: "Storage",
+            dependencies: ["FleetModel", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strictSettings
+        ),
+        .target(
+            name: "StorageSQLite",
+            dependencies: ["Storage", "FleetModel", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: strictSettings
+        ),
 
         // I/O edges.
         .target(name: "Capture", dependencies: ["CPcap", "FleetModel"], swiftSettings: strictSettings),
@@ -77,7 +109,7 @@ let package = Package(
         .testTarget(name: "FleetModelTests", dependencies: ["FleetModel"], swiftSettings: strictSettings),
         .testTarget(
             name: "PacketLayersTests",
-            dependencies: ["PacketLayers", "FleetTesting"],
+            dependencies: ["PacketLayers", "FleetTesting", "Capture"],
             swiftSettings: strictSettings
         ),
         .testTarget(
@@ -87,7 +119,17 @@ let package = Package(
         ),
         .testTarget(
             name: "FlowTrackingTests",
-            dependencies: ["FlowTracking", "PacketLayers", "FleetTesting"],
+            dependencies: ["FlowTracking", "PacketLayers", "FleetTesting", "Capture"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "FleetWireTests",
+            dependencies: ["FleetWire", "FleetModel", .product(name: "NIOCore", package: "swift-nio")],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "StorageTests",
+            dependencies: ["Storage", "StorageSQLite", "FleetModel"],
             swiftSettings: strictSettings
         ),
         .testTarget(name: "ZeekLogsTests", dependencies: ["ZeekLogs"], swiftSettings: strictSettings),

@@ -1,49 +1,242 @@
 public import FleetModel
 public import PacketLayers
 
-/// Flow-table settings; timeouts are in packet time, defaults as Zeek's.
-public struct FlowConfiguration: Sendable, Hashable {
-    public var tcpInactivityTimeout: NetworkDuration = .seconds(300)
-    public var udpInactivityTimeout: NetworkDuration = .seconds(60)
-    public var icmpInactivityTimeout: NetworkDuration = .seconds(60)
-    /// Interval between interim records of a long-lived flow; nil turns them off.
-    public var interimInterval: NetworkDuration? = .seconds(60)
-    /// Most flows tracked at once; the least recently active is evicted beyond it.
-    public var maxFlows: Int = 1_000_000
-    /// Ignore transport checksum failures (Zeek `-C`).
-    public init() {}
-}
-
-/// Flow-table counters.
-public struct FlowCounters: Sendable, Hashable {
-    public var packets: UInt64 = 0
-    public var flowsCreated: UInt64 = 0
-    public var flowsActive: Int = 0
-    public var flowsEvicted: UInt64 = 0
-    public var flowsExpired: UInt64 = 0
-    public var interimRecords: UInt64 = 0
-    public init() {}
-}
-
-/// Bidirectional flows with Zeek conn.log semantics.
+/// Bidirectional flows with Zeek conn.log semantics, driven by packet time.
+///
+/// Owns the flow table, runs Zeek's TCP state machine per connection, feeds
+/// application analyzers, and appends finished (and interim) records to its
+/// output. Pure: no I/O, no wall clock.
 public struct FlowTracker: PacketSink {
     public let configuration: FlowConfiguration
-    public private(set) var counters = FlowCounters()
-    private var output = RecordBatch()
+    public internal(set) var counters = FlowCounters()
+    var output = RecordBatch()
+
+    var connections: [Connection?] = []
+    var freeSlots: [Int32] = []
+    /// Per slot, bumped at each removal so stale timer entries are recognised.
+    var generations: [UInt32] = []
+    /// Per slot, the time of the newest timer entry pushed for it (-1: none).
+    var pendingDeadlines: [Int64] = []
+    var index: [FlowKey: Int32] = [:]
+    var timers = TimerHeap()
+    var uids: UIDGenerator
+    var now = NetworkTime.zero
+    var tunnelContexts: [TunnelParent: UInt32] = [:]
+    var tunnelUIDs: [TunnelParent: String] = [:]
 
     public init(configuration: FlowConfiguration = FlowConfiguration()) {
         self.configuration = configuration
-    }
-
-    public mutating func receive(_ packet: DecodedPacket, bytes: UnsafeRawBufferPointer) {
-        counters.packets += 1
+        uids = UIDGenerator(seed: configuration.uidSeed)
     }
 
     public mutating func weird(_ weird: WeirdRecord) {
         output.weirds.append(weird)
     }
 
-    public mutating func finishAll() {}
-
+    /// Returns the records completed so far and forgets them.
     public mutating func drain() -> RecordBatch { output.take() }
+
+    /// Emits final records for every open flow (end of input) and empties the table.
+    public mutating func finishAll() {
+        for slot in connections.indices {
+            if let connection = connections[slot] {
+                _ = connection
+                remove(slot: Int32(slot), reason: .endOfInput)
+            }
+        }
+        timers.removeAll()
+    }
+
+    /// Advances packet time without a packet (e.g. a live capture gone quiet), running due timers.
+    public mutating func advance(to time: NetworkTime) {
+        runTimers(upTo: time)
+    }
+
+    public mutating func receive(_ packet: DecodedPacket, bytes: UnsafeRawBufferPointer) {
+        counters.packets &+= 1
+        if packet.timestamp > now { runTimers(upTo: packet.timestamp) }
+
+        let transport: TransportProtocol
+        var sourcePort = packet.sourcePort
+        var destinationPort = packet.destinationPort
+        switch packet.ipProto {
+        case 6: transport = .tcp
+        case 17: transport = .udp
+        case 1, 58:
+            transport = .icmp
+            let ports = ICMPPorts.ports(type: packet.icmpType, code: packet.icmpCode, v6: packet.ipProto == 58)
+            sourcePort = ports.source
+            destinationPort = ports.destination
+        default:
+            counters.otherTransport &+= 1
+            return
+        }
+
+        var context: UInt32 = 0
+        // VXLAN/GENEVE carry whole networks (mirrored VPCs): keep their flows apart per
+        // tunnel. Other tunnels carry routable inner addresses and are keyed like Zeek:
+        // on the inner 5-tuple alone.
+        if let tunnel = packet.tunnel, tunnel.kind == .vxlan || tunnel.kind == .geneve {
+            context = tunnelContext(for: tunnel)
+        }
+        if configuration.vlanInFlowKey, let vlan = packet.vlan { context ^= UInt32(vlan) << 16 | UInt32(packet.innerVLAN ?? 0) }
+
+        let key = FlowKey(
+            source: packet.source, sourcePort: sourcePort, destination: packet.destination,
+            destinationPort: destinationPort, ipProto: packet.ipProto, context: context)
+
+        var slot = index[key]
+        if let existing = slot, transport == .tcp, let segment = packet.tcp, let connection = connections[Int(existing)],
+           let tcp = connection.tcp {
+            let fromOriginator = connection.isFromOriginator(host: packet.source, port: sourcePort)
+            if tcp.isReuse(flags: segment.flags, sequence: segment.sequence, originatorSide: fromOriginator) {
+                remove(slot: existing, reason: .reuse)
+                slot = nil
+            }
+        }
+        let slotIndex: Int32
+        if let slot {
+            slotIndex = slot
+        } else {
+            slotIndex = createConnection(
+                key: key, packet: packet, transport: transport, sourcePort: sourcePort,
+                destinationPort: destinationPort)
+        }
+        var tunnelParent: String?
+        if let tunnel = packet.tunnel { tunnelParent = noteTunnel(tunnel) }
+        guard var connection = connections[Int(slotIndex)].take() else { return }
+        if let tunnelParent, !connection.tunnelParents.contains(tunnelParent), connection.tunnelParents.count < 8 {
+            connection.tunnelParents.append(tunnelParent)
+        }
+        process(&connection, packet: packet, bytes: bytes, sourcePort: sourcePort)
+        let deadline = nextDeadline(connection)
+        let generation = connection.generation
+        connections[Int(slotIndex)] = connection
+        if let deadline { scheduleIfEarlier(slot: slotIndex, generation: generation, at: deadline) }
+    }
+
+    // MARK: - Creating connections
+
+    private mutating func tunnelContext(for tunnel: TunnelParent) -> UInt32 {
+        let key = Self.canonical(tunnel)
+        if let existing = tunnelContexts[key] { return existing }
+        let next = UInt32(truncatingIfNeeded: tunnelContexts.count + 1)
+        if tunnelContexts.count < 65_536 { tunnelContexts[key] = next }
+        return next
+    }
+
+    /// The tunnel as a direction-independent key (both directions share one context and uid).
+    static func canonical(_ tunnel: TunnelParent) -> TunnelParent {
+        var key = tunnel
+        if (tunnel.destination, tunnel.destinationPort) < (tunnel.source, tunnel.sourcePort) {
+            key.source = tunnel.destination
+            key.sourcePort = tunnel.destinationPort
+            key.destination = tunnel.source
+            key.destinationPort = tunnel.sourcePort
+        }
+        return key
+    }
+
+    /// Marks the outer UDP flow of a decapsulated packet with its tunnel service and returns its uid.
+    private mutating func noteTunnel(_ tunnel: TunnelParent) -> String {
+        let uid = tunnelUID(for: tunnel)
+        if tunnel.ipProto == 17 {
+            let outerKey = FlowKey(
+                source: tunnel.source, sourcePort: tunnel.sourcePort, destination: tunnel.destination,
+                destinationPort: tunnel.destinationPort, ipProto: 17, context: 0)
+            if let slot = index[outerKey], let services = connections[Int(slot)]?.services,
+               !services.contains(tunnel.kind.rawValue) {
+                connections[Int(slot)]?.services.append(tunnel.kind.rawValue)
+            }
+        }
+        return uid
+    }
+
+    /// uid of the encapsulating flow: the outer UDP connection when tracked, else a tunnel uid of its own.
+    private mutating func tunnelUID(for tunnel: TunnelParent) -> String {
+        if tunnel.ipProto == 17 {
+            let outerKey = FlowKey(
+                source: tunnel.source, sourcePort: tunnel.sourcePort, destination: tunnel.destination,
+                destinationPort: tunnel.destinationPort, ipProto: 17, context: 0)
+            if let slot = index[outerKey], let outer = connections[Int(slot)] { return outer.uid }
+        }
+        let key = Self.canonical(tunnel)
+        if let uid = tunnelUIDs[key] { return uid }
+        let uid = uids.next()
+        if tunnelUIDs.count < 65_536 { tunnelUIDs[key] = uid }
+        return uid
+    }
+
+    private mutating func createConnection(
+        key: FlowKey, packet: DecodedPacket, transport: TransportProtocol, sourcePort: UInt16,
+        destinationPort: UInt16
+    ) -> Int32 {
+        if index.count >= configuration.maxFlows { evictOne() }
+
+        var flip = false
+        switch transport {
+        case .tcp:
+            if let flags = packet.tcp?.flags, flags.contains(.syn) && flags.contains(.ack) {
+                // A connection first seen at its SYN-ACK: the sender is the responder
+                // whatever the ports say (Zeek flips these, logging '^').
+                flip = true
+            } else if let flags = packet.tcp?.flags, !flags.contains(.syn) {
+                let servers = configuration.likelyServerPortsTCP
+                if servers.contains(sourcePort) {
+                    if servers.contains(destinationPort) {
+                        flip = sourcePort < destinationPort
+                    } else {
+                        flip = true
+                    }
+                }
+            }
+        case .udp:
+            let servers = configuration.likelyServerPortsUDP
+            flip = servers.contains(sourcePort) && !servers.contains(destinationPort)
+        case .icmp:
+            // Zeek never flips ICMP: the first sender is the originator, even of a reply type.
+            flip = false
+        case .unknown:
+            break
+        }
+
+        var connection = Connection(
+            key: key, uid: uids.next(), originatorHost: packet.source, originatorPort: sourcePort,
+            responderHost: packet.destination, responderPort: destinationPort, ipProto: packet.ipProto,
+            transport: transport, startTime: packet.timestamp, lastTime: packet.timestamp)
+        if transport == .tcp {
+            connection.tcp = TCPSession()
+            // Analyze stream data only when the handshake is in view (a SYN or SYN-ACK starts it).
+            connection.analyzing = packet.tcp?.flags.contains(.syn) ?? false
+        } else {
+            connection.analyzing = transport == .udp
+        }
+        if flip { connection.flipRoles() }
+        if connection.analyzing {
+            connection.analyzers = configuration.analyzers.analyzers(
+                transport: transport, originatorPort: connection.originatorPort, responderPort: connection.responderPort)
+            connection.tcp?.reassembling = !connection.analyzers.isEmpty
+            connection.analyzerTimeout = connection.analyzers.compactMap(\.inactivityTimeout).min()
+        }
+        connection.vlan = packet.vlan
+        connection.innerVLAN = packet.innerVLAN
+        if let interval = configuration.interimInterval, interval.microseconds > 0 {
+            connection.nextInterim = packet.timestamp + interval
+        }
+
+        let slot: Int32
+        if let free = freeSlots.popLast() {
+            slot = free
+            connection.generation = generations[Int(slot)]
+            connections[Int(slot)] = connection
+        } else {
+            slot = Int32(connections.count)
+            connections.append(connection)
+            generations.append(0)
+        }
+        index[key] = slot
+        counters.flowsCreated &+= 1
+        counters.flowsActive = index.count
+        return slot
+    }
 }

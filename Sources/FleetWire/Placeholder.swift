@@ -1,0 +1,2 @@
+// FleetWire: proto<->model mapping, compression, framing (issue 3).
+enum FleetWirePlaceholder {}

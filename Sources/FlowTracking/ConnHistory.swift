@@ -1,0 +1,64 @@
+/// Zeek's connection history string with its repeat rules.
+///
+/// Most letters are recorded once per direction (`CheckHistory`); some may be
+/// added again (`add`); `C`, `G`, `T`, `W` are recorded on a logarithmic scale:
+/// at the 1st, 10th, 100th, ... occurrence.
+struct ConnHistory: Sendable {
+    private(set) var letters: [UInt8] = []
+    private var seen: UInt32 = 0
+
+    /// Bits for letters recorded once per direction.
+    enum Kind: UInt32 {
+        case syn = 0x1, fin = 0x2, rst = 0x4, finRST = 0x8, data = 0x10, ack = 0x20, multiFlag = 0x40, corrupt = 0x80
+    }
+
+    static let maximumLength = 256
+
+    /// Adds `letter` (lower-cased for the responder) the first time this kind is seen in this direction.
+    /// - Returns: true when it had been seen before.
+    @discardableResult
+    mutating func check(_ kind: Kind, _ letter: UInt8, originator: Bool) -> Bool {
+        let mask = originator ? kind.rawValue : kind.rawValue << 16
+        if seen & mask != 0 { return true }
+        seen |= mask
+        add(letter, originator: originator)
+        return false
+    }
+
+    mutating func add(_ letter: UInt8, originator: Bool) {
+        guard letters.count < Self.maximumLength else { return }
+        letters.append(originator ? letter : Self.lower(letter))
+    }
+
+    mutating func addRaw(_ letter: UInt8) {
+        guard letters.count < Self.maximumLength else { return }
+        letters.append(letter)
+    }
+
+    /// Swaps the roles: seen bits flip sides and `^` is appended (Zeek's FlipRoles).
+    mutating func flip() {
+        seen = (seen << 16) | (seen >> 16)
+        addRaw(UInt8(ascii: "^"))
+    }
+
+    static func lower(_ letter: UInt8) -> UInt8 {
+        (letter >= 65 && letter <= 90) ? letter + 32 : letter
+    }
+
+    var text: String { String(decoding: letters, as: UTF8.self) }
+}
+
+/// A logarithmic history counter (Zeek's `ScaledHistoryEntry`).
+struct ScaledCounter: Sendable {
+    var count: UInt32 = 0
+    var threshold: UInt32 = 1
+
+    /// Counts one occurrence; true when the letter should be added now.
+    mutating func bump() -> Bool {
+        count &+= 1
+        guard count == threshold else { return false }
+        let next = threshold &* 10
+        threshold = next <= threshold ? .max : next
+        return true
+    }
+}

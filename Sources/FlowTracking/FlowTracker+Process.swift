@@ -1,0 +1,165 @@
+import FleetModel
+import PacketLayers
+
+extension FlowTracker {
+    /// Applies one packet to its connection.
+    mutating func process(_ connection: inout Connection, packet: DecodedPacket, bytes: UnsafeRawBufferPointer, sourcePort: UInt16) {
+        var isOrig = connection.isFromOriginator(host: packet.source, port: sourcePort)
+
+        if !packet.checksumValid {
+            counters.badChecksums &+= 1
+            let bump = isOrig ? connection.checksumErrorsOriginator.bump() : connection.checksumErrorsResponder.bump()
+            if bump { connection.history.add(UInt8(ascii: "C"), originator: isOrig) }
+            let name: String
+            switch connection.transport {
+            case .tcp: name = "bad_TCP_checksum"
+            case .udp: name = "bad_UDP_checksum"
+            default: name = "bad_ICMP_checksum"
+            }
+            output.weirds.append(WeirdRecord(ts: packet.timestamp, uid: connection.uid, id: connection.id, name: name, source: nil))
+            return
+        }
+
+        if isOrig {
+            connection.originatorPackets &+= 1
+            connection.originatorIPBytes &+= UInt64(packet.ipLength)
+        } else {
+            connection.responderPackets &+= 1
+            connection.responderIPBytes &+= UInt64(packet.ipLength)
+        }
+        let captured = UnsafeRawBufferPointer(rebasing: bytes[packet.payload.clamped(to: 0..<bytes.count)])
+
+        switch connection.transport {
+        case .tcp:
+            guard let segment = packet.tcp, var tcp = connection.tcp.take() else { return }
+            // Zeek stops moving a TCP connection's last time once both sides have closed.
+            if !tcp.bothClosed { connection.lastTime = packet.timestamp }
+            var history = connection.history
+            connection.history = ConnHistory()
+            let context = connection.context
+            let time = packet.timestamp
+            var analyzers = connection.analyzers
+            connection.analyzers = []
+            var services = connection.services
+            var gapsSeen = false
+            var weirdNames: [String] = []
+            let outcome = tcp.process(
+                originatorSide: isOrig, segment: segment, payload: captured, length: packet.payloadLength,
+                history: &history,
+                deliver: { fromOriginator, data in
+                    Self.feed(&analyzers, services: &services, data: data, fromOriginator: fromOriginator, time: time, context: context, output: &output)
+                },
+                gap: { fromOriginator, length in
+                    gapsSeen = true
+                    Self.gap(&analyzers, length: length, fromOriginator: fromOriginator, time: time, context: context, output: &output)
+                },
+                weird: { name in weirdNames.append(name) }
+            )
+            _ = gapsSeen
+            tcp.reassembling = !analyzers.isEmpty
+            connection.tcp = tcp
+            connection.history = history
+            connection.analyzers = analyzers
+            connection.services = services
+            connection.missedBytes &+= outcome.missedBytes
+            if outcome.flipRoles {
+                connection.flipRoles()
+                isOrig.toggle()
+            }
+            for name in weirdNames where Self.loggedTCPWeirds.contains(name) {
+                output.weirds.append(WeirdRecord(ts: time, uid: connection.uid, id: connection.id, name: name, source: "TCP"))
+            }
+        case .udp:
+            connection.history.check(.data, UInt8(ascii: "D"), originator: isOrig)
+            if isOrig {
+                connection.originatorActive = true
+                connection.originatorPayloadBytes &+= UInt64(packet.payloadLength)
+            } else {
+                connection.responderActive = true
+                connection.responderPayloadBytes &+= UInt64(packet.payloadLength)
+            }
+            if !connection.firstDatagramSeen {
+                connection.firstDatagramSeen = true
+                if isOrig && shouldFlipForDNSResponse(connection, payload: captured) {
+                    connection.flipRoles()
+                    isOrig = false
+                }
+            }
+            if !connection.analyzers.isEmpty {
+                let context = connection.context
+                Self.feed(&connection.analyzers, services: &connection.services, data: captured, fromOriginator: isOrig, time: packet.timestamp, context: context, output: &output)
+            }
+        case .icmp:
+            let icmpPayload = UInt64(max(0, packet.payloadLength))
+            if isOrig {
+                connection.originatorActive = true
+                connection.originatorPayloadBytes &+= icmpPayload
+            } else {
+                connection.responderActive = true
+                connection.responderPayloadBytes &+= icmpPayload
+            }
+        case .unknown:
+            break
+        }
+        if connection.transport != .tcp { connection.lastTime = packet.timestamp }
+    }
+
+    /// Weirds from the TCP state machine that go to weird.log (the rest are too common to be useful).
+    static let loggedTCPWeirds: Set<String> = [
+        "truncated_tcp_payload", "SYN_seq_jump", "data_after_reset", "spontaneous_FIN", "spontaneous_RST",
+        "TCP_seq_underflow_or_misorder", "TCP_ack_underflow_or_misorder", "possible_split_routing",
+        "data_before_established", "simultaneous_open", "inappropriate_FIN", "SYN_after_close",
+        "SYN_after_reset", "FIN_after_reset", "connection_originator_SYN_ack", "unsolicited_SYN_response",
+    ]
+
+    /// Zeek's DNS analyzer flips a connection whose first message from the
+    /// originator is a response (unless the responder is multicast).
+    private func shouldFlipForDNSResponse(_ connection: Connection, payload: UnsafeRawBufferPointer) -> Bool {
+        guard connection.analyzers.contains(where: { $0.service == "dns" }), payload.count >= 12 else { return false }
+        let isResponse = payload[2] & 0x80 != 0
+        return isResponse && !Self.isMulticast(connection.responderHost)
+    }
+
+    static func isMulticast(_ address: IPAddress) -> Bool {
+        switch address {
+        case .v4(let value): return value >> 28 == 0xE
+        case .v6(let high, _): return high >> 56 == 0xFF
+        }
+    }
+
+    /// Delivers bytes to every live analyzer, recording confirmations and dropping rejections.
+    static func feed(
+        _ analyzers: inout [AnalyzerSlot], services: inout [String], data: UnsafeRawBufferPointer, fromOriginator: Bool,
+        time: NetworkTime, context: ConnContext, output: inout RecordBatch
+    ) {
+        var i = 0
+        while i < analyzers.count {
+            let status = analyzers[i].analyzer.deliver(data, fromOriginator: fromOriginator, at: time, context: context, output: &output)
+            switch status {
+            case .pending:
+                i += 1
+            case .confirmed:
+                if !analyzers[i].confirmed {
+                    analyzers[i].confirmed = true
+                    if !services.contains(analyzers[i].service) { services.append(analyzers[i].service) }
+                }
+                i += 1
+            case .rejected:
+                if analyzers[i].confirmed {
+                    analyzers[i].analyzer.finish(at: time, context: context, output: &output)
+                }
+                analyzers.remove(at: i)
+            }
+        }
+    }
+
+    static func gap(
+        _ analyzers: inout [AnalyzerSlot], length: UInt64, fromOriginator: Bool, time: NetworkTime, context: ConnContext,
+        output: inout RecordBatch
+    ) {
+        for i in analyzers.indices {
+            analyzers[i].analyzer.gap(length: Int(clamping: length), fromOriginator: fromOriginator, at: time, context: context, output: &output)
+        }
+    }
+}
+

@@ -1,0 +1,87 @@
+import FleetModel
+
+extension FlowTracker {
+    /// Builds the conn.log record of a connection as it stands now.
+    func makeRecord(_ connection: Connection) -> ConnRecord {
+        var record = ConnRecord(
+            ts: connection.startTime, uid: connection.uid, id: connection.id, proto: connection.transport,
+            connState: .OTH, ipProto: connection.ipProto)
+        record.service = connection.services
+        let duration = connection.lastTime - connection.startTime
+        if duration.microseconds > 0 {
+            record.duration = duration
+            if let tcp = connection.tcp {
+                record.originatorBytes = tcp.originator.size(peerState: tcp.responder.state)
+                record.responderBytes = tcp.responder.size(peerState: tcp.originator.state)
+            } else {
+                record.originatorBytes = connection.originatorPayloadBytes
+                record.responderBytes = connection.responderPayloadBytes
+            }
+        }
+        record.connState = Self.connState(connection)
+        record.localOriginator = configuration.localNetworks.contains(connection.originatorHost)
+        record.localResponder = configuration.localNetworks.contains(connection.responderHost)
+        record.missedBytes = connection.missedBytes
+        record.history = connection.history.text
+        record.originatorPackets = connection.originatorPackets
+        record.originatorIPBytes = connection.originatorIPBytes
+        record.responderPackets = connection.responderPackets
+        record.responderIPBytes = connection.responderIPBytes
+        record.tunnelParents = connection.tunnelParents
+        record.vlan = connection.vlan
+        record.innerVLAN = connection.innerVLAN
+        return record
+    }
+
+    /// Zeek's `conn_state` function.
+    static func connState(_ connection: Connection) -> ConnState {
+        switch connection.transport {
+        case .tcp:
+            guard let tcp = connection.tcp else { return .OTH }
+            let os = tcp.originator.state, rs = tcp.responder.state
+            let originatorInactive = os.isInactiveOrPartial
+            let responderInactive = rs.isInactiveOrPartial
+            if rs == .reset {
+                let originatorSize = tcp.originator.size(peerState: rs)
+                let responderSize = tcp.responder.size(peerState: os)
+                if os == .synSent || os == .synAckSent || (os == .reset && originatorSize == 0 && responderSize == 0) {
+                    return .REJ
+                }
+                return originatorInactive ? .RSTRH : .RSTR
+            }
+            if os == .reset {
+                if responderInactive {
+                    return Self.looksLikeSYNThenReset(connection.history.letters) ? .RSTOS0 : .OTH
+                }
+                return .RSTO
+            }
+            if rs == .closed && os == .closed { return .SF }
+            if os == .closed { return responderInactive ? .SH : .S2 }
+            if rs == .closed { return originatorInactive ? .SHR : .S3 }
+            if os == .synSent && rs == .inactive { return .S0 }
+            if os == .established && rs == .established { return .S1 }
+            return .OTH
+        case .udp:
+            if connection.originatorActive { return connection.responderActive ? .SF : .S0 }
+            return connection.responderActive ? .SHR : .OTH
+        case .icmp, .unknown:
+            return .OTH
+        }
+    }
+
+    /// Zeek's `/\^?S[^HAFGIQ]*R.*/` test on the history.
+    static func looksLikeSYNThenReset(_ history: [UInt8]) -> Bool {
+        var index = 0
+        if index < history.count && history[index] == UInt8(ascii: "^") { index += 1 }
+        guard index < history.count, history[index] == UInt8(ascii: "S") else { return false }
+        index += 1
+        let stoppers: Set<UInt8> = Set("HAFGIQ".utf8)
+        while index < history.count {
+            let letter = history[index]
+            if letter == UInt8(ascii: "R") { return true }
+            if stoppers.contains(letter) { return false }
+            index += 1
+        }
+        return false
+    }
+}

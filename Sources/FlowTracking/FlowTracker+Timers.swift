@@ -1,0 +1,149 @@
+import FleetModel
+
+extension FlowTracker {
+    enum RemovalReason {
+        case timeout, closed, reuse, evicted, endOfInput
+    }
+
+    /// The next time this connection needs attention: removal or an interim record.
+    func nextDeadline(_ connection: Connection) -> NetworkTime? {
+        var deadline = removalDeadline(connection).time
+        if let interim = connection.nextInterim, interim < deadline { deadline = interim }
+        return deadline
+    }
+
+    /// When the connection should be removed if nothing else happens, and whether
+    /// that deadline is unconditional (inactivity) or state-based.
+    func removalDeadline(_ connection: Connection) -> (time: NetworkTime, reason: RemovalReason) {
+        switch connection.transport {
+        case .udp, .unknown:
+            var timeout = configuration.udpInactivityTimeout
+            if let analyzerTimeout = connection.analyzerTimeout, analyzerTimeout < timeout { timeout = analyzerTimeout }
+            return (connection.lastTime + timeout, .timeout)
+        case .icmp:
+            return (connection.lastTime + configuration.icmpInactivityTimeout, .timeout)
+        case .tcp:
+            guard let tcp = connection.tcp else {
+                return (connection.lastTime + configuration.tcpInactivityTimeout, .timeout)
+            }
+            let originator = tcp.originator, responder = tcp.responder
+            if tcp.closeComplete {
+                return (connection.lastTime + configuration.tcpCloseDelay, .closed)
+            }
+            var best = (time: connection.lastTime + (originator.state.isHandshake && responder.state.isHandshake
+                ? configuration.udpInactivityTimeout : configuration.tcpInactivityTimeout), reason: RemovalReason.timeout)
+            // Unanswered SYN: Zeek's attempt timer.
+            if tcp.attemptStarted && (originator.state == .synSent || originator.state == .synAckSent) && responder.state == .inactive {
+                let attempt = connection.startTime + configuration.tcpAttemptDelay
+                if attempt < best.time { best = (attempt, .timeout) }
+            }
+            // Zeek's expire timer: one side closed and the other closed, reset or silent;
+            // or nothing valid was ever seen.
+            let anyClosed = originator.didClose || responder.didClose
+            let anyReset = originator.state == .reset || responder.state == .reset
+            let anyInactive = originator.state == .inactive || responder.state == .inactive
+            if (anyClosed && (tcp.bothClosed || anyReset || anyInactive))
+                || (originator.state == .inactive && responder.state == .inactive) {
+                let linger = connection.lastTime + configuration.tcpCloseDelay
+                if linger < best.time { best = (linger, .closed) }
+            }
+            if tcp.partialClose && originator.state != .inactive && responder.state != .inactive && !tcp.bothClosed && !anyReset {
+                let partial = connection.lastTime + NetworkDuration.seconds(3)
+                if partial < best.time { best = (partial, .closed) }
+            }
+            return best
+        }
+    }
+
+    /// Makes sure a timer entry fires no later than `time` for this slot.
+    ///
+    /// Deadlines mostly move later as packets arrive; the pending entry then
+    /// fires early, re-evaluates and reschedules, so most packets push nothing.
+    mutating func scheduleIfEarlier(slot: Int32, generation: UInt32, at time: NetworkTime) {
+        let pending = pendingDeadline(slot: slot)
+        if pending >= 0 && pending <= time.microseconds { return }
+        setPendingDeadline(slot: slot, time.microseconds)
+        timers.push(TimerHeap.Entry(time: time.microseconds, slot: slot, generation: generation))
+    }
+
+    /// Runs every timer due at or before `time` and moves packet time forward.
+    mutating func runTimers(upTo time: NetworkTime) {
+        now = time
+        while let entry = timers.first, entry.time <= time.microseconds {
+            _ = timers.popFirst()
+            let slot = Int(entry.slot)
+            guard slot < connections.count, generations[slot] == entry.generation,
+                  pendingDeadline(slot: entry.slot) == entry.time, var connection = connections[slot].take() else {
+                continue
+            }
+            let firedAt = NetworkTime(microseconds: entry.time)
+            if removalDeadline(connection).time <= firedAt {
+                let reason = removalDeadline(connection).reason
+                connections[slot] = connection
+                remove(slot: entry.slot, reason: reason)
+                continue
+            }
+            // Interim record due?
+            if let interim = connection.nextInterim, interim <= firedAt, let interval = configuration.interimInterval {
+                var record = makeRecord(connection)
+                record.interim = true
+                output.conns.append(record)
+                counters.interimRecords &+= 1
+                var next = interim + interval
+                while next <= firedAt { next = next + interval }
+                connection.nextInterim = next
+            }
+            connections[slot] = connection
+            if let deadline = nextDeadline(connection) {
+                setPendingDeadline(slot: entry.slot, -1)
+                scheduleIfEarlier(slot: entry.slot, generation: entry.generation, at: deadline)
+            }
+        }
+    }
+
+    /// Removes a connection, emitting its final record.
+    mutating func remove(slot: Int32, reason: RemovalReason) {
+        let position = Int(slot)
+        guard position < connections.count, var connection = connections[position].take() else { return }
+        let context = connection.context
+        for i in connection.analyzers.indices {
+            connection.analyzers[i].analyzer.finish(at: connection.lastTime, context: context, output: &output)
+        }
+        output.conns.append(makeRecord(connection))
+        index.removeValue(forKey: connection.key)
+        generations[position] &+= 1
+        setPendingDeadline(slot: slot, -1)
+        freeSlots.append(slot)
+        counters.flowsActive = index.count
+        switch reason {
+        case .evicted: counters.flowsEvicted &+= 1
+        case .timeout, .closed: counters.flowsExpired &+= 1
+        case .reuse, .endOfInput: break
+        }
+    }
+
+    /// Evicts the flow nearest its deadline to make room (it is still logged).
+    mutating func evictOne() {
+        while let entry = timers.popFirst() {
+            let slot = Int(entry.slot)
+            guard slot < connections.count, generations[slot] == entry.generation, connections[slot] != nil else { continue }
+            remove(slot: entry.slot, reason: .evicted)
+            return
+        }
+        // No timer entry: evict any live flow.
+        if let slot = connections.firstIndex(where: { $0 != nil }) {
+            remove(slot: Int32(slot), reason: .evicted)
+        }
+    }
+
+    func pendingDeadline(slot: Int32) -> Int64 {
+        let position = Int(slot)
+        return position < pendingDeadlines.count ? pendingDeadlines[position] : -1
+    }
+
+    mutating func setPendingDeadline(slot: Int32, _ value: Int64) {
+        let position = Int(slot)
+        while pendingDeadlines.count <= position { pendingDeadlines.append(-1) }
+        pendingDeadlines[position] = value
+    }
+}
