@@ -28,6 +28,36 @@ struct TraceReplay {
         return nil
     }
 
+    /// Raw frames of a classic pcap: (time, link type, bytes).
+    static func frames(trace: String) -> [(NetworkTime, Int32, [UInt8])]? {
+        guard let directory = conformanceDirectory,
+              let data = FileManager.default.contents(atPath: directory.appendingPathComponent("traces/\(trace)").path),
+              data.count >= 24
+        else { return nil }
+        let bytes = [UInt8](data)
+        func u32(_ offset: Int, _ little: Bool) -> UInt32 {
+            let b = bytes[offset..<(offset + 4)].map(UInt32.init)
+            return little ? b[0] | b[1] << 8 | b[2] << 16 | b[3] << 24 : b[3] | b[2] << 8 | b[1] << 16 | b[0] << 24
+        }
+        let magic = u32(0, true)
+        let little = magic == 0xa1b2c3d4 || magic == 0xa1b23c4d
+        let nano = magic == 0xa1b23c4d || magic == 0x4d3cb2a1
+        guard little || magic == 0xd4c3b2a1 || magic == 0x4d3cb2a1 else { return nil }
+        let link = Int32(bitPattern: u32(20, little))
+        var frames: [(NetworkTime, Int32, [UInt8])] = []
+        var offset = 24
+        while offset + 16 <= bytes.count {
+            let seconds = Int64(u32(offset, little)), fraction = Int64(u32(offset + 4, little))
+            let captured = Int(u32(offset + 8, little))
+            offset += 16
+            guard offset + captured <= bytes.count else { break }
+            frames.append((NetworkTime(seconds: seconds, microseconds: nano ? fraction / 1000 : fraction), link,
+                           Array(bytes[offset..<(offset + captured)])))
+            offset += captured
+        }
+        return frames
+    }
+
     static func packets(trace: String) -> [Packet]? {
         guard let directory = conformanceDirectory,
               let data = FileManager.default.contents(atPath: directory.appendingPathComponent("traces/\(trace)").path),

@@ -78,6 +78,20 @@ enum TLSSamples {
         }
     }
 
+    @Test func streamTruncatedAtEveryOffset() {
+        let sample = TLSSamples.clientHello + TLSSamples.serverHello13
+        for length in 0..<sample.count {
+            let (events, failed) = TLSSamples.events(Array(sample[0..<length]), chunk: 7)
+            #expect(!failed)
+            let complete = length >= TLSSamples.clientHello.count
+            #expect(events.contains { if case .clientHello = $0 { return true } else { return false } } == complete)
+        }
+        // DTLS datagrams cut anywhere: no crash.
+        let dtls: [UInt8] = [0x16, 0xfe, 0xfd, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x20, 1, 0, 0, 0x14, 0, 0, 0, 0, 0, 0, 0, 0x14]
+            + [UInt8](repeating: 0, count: 20)
+        for length in 0..<dtls.count { _ = TLSSamples.events(Array(dtls[0..<length]), chunk: 100, dtls: true) }
+    }
+
     @Test func rejectsNonTLSQuickly() {
         #expect(TLSSamples.events(Array("GET / HTTP/1.1\r\n".utf8), chunk: 1).failed)
         #expect(TLSSamples.events(Array("SSH-2.0-OpenSSH\r\n".utf8), chunk: 100).failed)

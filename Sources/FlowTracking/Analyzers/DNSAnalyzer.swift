@@ -52,8 +52,10 @@ public struct DNSAnalyzer: AppAnalyzer {
         _ data: UnsafeRawBufferPointer, fromOriginator: Bool, at time: NetworkTime,
         context: ConnContext, output: inout RecordBatch
     ) -> AnalyzerStatus {
-        var buffer = fromOriginator ? origBuffer : respBuffer
-        defer { if fromOriginator { origBuffer = buffer } else { respBuffer = buffer } }
+        // Move the buffer out so appending does not copy it (copy-on-write).
+        var buffer: [UInt8] = []
+        if fromOriginator { swap(&buffer, &origBuffer) } else { swap(&buffer, &respBuffer) }
+        defer { if fromOriginator { swap(&buffer, &origBuffer) } else { swap(&buffer, &respBuffer) } }
         buffer.append(contentsOf: data)
         var status: AnalyzerStatus = confirmed ? .confirmed : .pending
         while buffer.count >= 2 {

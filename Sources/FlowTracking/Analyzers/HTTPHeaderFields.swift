@@ -20,9 +20,15 @@ enum HTTPHeaderFields {
                 record.username = zeekEscapedText(decoded)
             }
         default:
-            break
+            // Zeek's `HTTP::proxy_headers`, logged as `NAME -> value`.
+            let upper = name.uppercased()
+            if proxyHeaders.contains(upper), record.proxied.count < 16 { record.proxied.append("\(upper) -> \(value)") }
         }
     }
+
+    static let proxyHeaders: Set<String> = [
+        "FORWARDED", "X-FORWARDED-FOR", "X-FORWARDED-FROM", "CLIENT-IP", "VIA", "XROXY-CONNECTION", "PROXY-CONNECTION",
+    ]
 
     /// Standard base64 (padding optional); nil on invalid characters. Output bounded by input.
     static func base64Decode(_ text: some Collection<UInt8>) -> [UInt8]? {

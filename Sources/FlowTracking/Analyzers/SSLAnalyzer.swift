@@ -33,7 +33,9 @@ public struct SSLAnalyzer: AppAnalyzer {
         context: ConnContext, output: inout RecordBatch
     ) -> AnalyzerStatus {
         let dtls = context.proto == .udp
+        // Move the parser out so its buffers are not copied on write.
         var parser = (fromOriginator ? client : server) ?? TLSStreamParser(isDTLS: dtls)
+        if fromOriginator { client = nil } else { server = nil }
         events.removeAll(keepingCapacity: true)
         parser.feed(data, events: &events)
         let failed = parser.failed != nil
