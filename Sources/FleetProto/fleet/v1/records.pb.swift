@@ -179,6 +179,10 @@ public nonisolated struct Fleet_V1_ConnColumns: @unchecked Sendable {
     set {_uniqueStorage()._count = newValue}
   }
 
+  /// Not a plain ts delta: the end time (ts + duration, or ts when duration is
+  /// unset) as a delta from the previous conn record's end time with the same
+  /// proto (from 0 for the first of each proto). Records arrive in completion
+  /// order, in which end times per transport are close to monotonic.
   public var ts: [Int64] {
     get {_storage._ts}
     set {_uniqueStorage()._ts = newValue}
@@ -268,8 +272,7 @@ public nonisolated struct Fleet_V1_ConnColumns: @unchecked Sendable {
   }
 
   /// ip_bytes minus the prediction (orig_bytes or 0) + pkts * header size
-  /// (IPv4 20 / IPv6 40, plus TCP 20 / UDP 8 / ICMP 8), as a wrapping
-  /// 64-bit difference.
+  /// (from header_bytes), as a wrapping 64-bit difference.
   public var origIpBytes: [Int64] {
     get {_storage._origIpBytes}
     set {_uniqueStorage()._origIpBytes = newValue}
@@ -302,6 +305,14 @@ public nonisolated struct Fleet_V1_ConnColumns: @unchecked Sendable {
   public var innerVlan: [UInt32] {
     get {_storage._innerVlan}
     set {_uniqueStorage()._innerVlan = newValue}
+  }
+
+  /// Predicted IP + transport header bytes per packet for this batch, indexed
+  /// proto * 2 + (IPv6 ? 1 : 0); 8 entries, or none for the option-less
+  /// defaults (IPv4 40 tcp, 28 udp, 28 icmp, 20 other; IPv6 60, 48, 48, 40).
+  public var headerBytes: [UInt32] {
+    get {_storage._headerBytes}
+    set {_uniqueStorage()._headerBytes = newValue}
   }
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
@@ -873,7 +884,7 @@ nonisolated extension Fleet_V1_UidTable: SwiftProtobuf.Message, SwiftProtobuf._M
 
 nonisolated extension Fleet_V1_ConnColumns: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".ConnColumns"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}count\0\u{1}ts\0\u{1}uid\0\u{3}orig_h\0\u{3}orig_p\0\u{3}resp_h\0\u{3}resp_p\0\u{1}flags\0\u{1}duration\0\u{3}orig_bytes\0\u{3}resp_bytes\0\u{3}missed_bytes\0\u{1}history\0\u{1}service\0\u{3}orig_pkts\0\u{3}resp_pkts\0\u{3}orig_ip_bytes\0\u{3}resp_ip_bytes\0\u{3}tunnel_parents\0\u{3}ip_proto\0\u{1}vlan\0\u{3}inner_vlan\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}count\0\u{1}ts\0\u{1}uid\0\u{3}orig_h\0\u{3}orig_p\0\u{3}resp_h\0\u{3}resp_p\0\u{1}flags\0\u{1}duration\0\u{3}orig_bytes\0\u{3}resp_bytes\0\u{3}missed_bytes\0\u{1}history\0\u{1}service\0\u{3}orig_pkts\0\u{3}resp_pkts\0\u{3}orig_ip_bytes\0\u{3}resp_ip_bytes\0\u{3}tunnel_parents\0\u{3}ip_proto\0\u{1}vlan\0\u{3}inner_vlan\0\u{3}header_bytes\0")
 
   fileprivate class _StorageClass {
     var _count: UInt32 = 0
@@ -898,6 +909,7 @@ nonisolated extension Fleet_V1_ConnColumns: SwiftProtobuf.Message, SwiftProtobuf
     var _ipProto: [UInt32] = []
     var _vlan: [UInt32] = []
     var _innerVlan: [UInt32] = []
+    var _headerBytes: [UInt32] = []
 
       // This property is used as the initial default value for new instances of the type.
       // The type itself is protecting the reference to its storage via CoW semantics.
@@ -930,6 +942,7 @@ nonisolated extension Fleet_V1_ConnColumns: SwiftProtobuf.Message, SwiftProtobuf
       _ipProto = source._ipProto
       _vlan = source._vlan
       _innerVlan = source._innerVlan
+      _headerBytes = source._headerBytes
     }
   }
 
@@ -970,6 +983,7 @@ nonisolated extension Fleet_V1_ConnColumns: SwiftProtobuf.Message, SwiftProtobuf
         case 20: try { try decoder.decodeRepeatedUInt32Field(value: &_storage._ipProto) }()
         case 21: try { try decoder.decodeRepeatedUInt32Field(value: &_storage._vlan) }()
         case 22: try { try decoder.decodeRepeatedUInt32Field(value: &_storage._innerVlan) }()
+        case 23: try { try decoder.decodeRepeatedUInt32Field(value: &_storage._headerBytes) }()
         default: break
         }
       }
@@ -1044,6 +1058,9 @@ nonisolated extension Fleet_V1_ConnColumns: SwiftProtobuf.Message, SwiftProtobuf
       if !_storage._innerVlan.isEmpty {
         try visitor.visitPackedUInt32Field(value: _storage._innerVlan, fieldNumber: 22)
       }
+      if !_storage._headerBytes.isEmpty {
+        try visitor.visitPackedUInt32Field(value: _storage._headerBytes, fieldNumber: 23)
+      }
     }
     try unknownFields.traverse(visitor: &visitor)
   }
@@ -1075,6 +1092,7 @@ nonisolated extension Fleet_V1_ConnColumns: SwiftProtobuf.Message, SwiftProtobuf
         if _storage._ipProto != rhs_storage._ipProto {return false}
         if _storage._vlan != rhs_storage._vlan {return false}
         if _storage._innerVlan != rhs_storage._innerVlan {return false}
+        if _storage._headerBytes != rhs_storage._headerBytes {return false}
         return true
       }
       if !storagesAreEqual {return false}
