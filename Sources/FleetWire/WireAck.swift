@@ -2,9 +2,12 @@
 public struct WireAck: Sendable, Hashable {
     /// Outcome of the acknowledged message. Unknown values from newer peers are kept.
     public struct Status: RawRepresentable, Sendable, Hashable {
+        /// The `fleet.v1.Ack.Status` number.
         public var rawValue: Int
+        /// Wraps any status number, known or not.
         public init(rawValue: Int) { self.rawValue = rawValue }
 
+        /// Not set by the sender.
         public static let unspecified = Status(rawValue: 0)
         /// Stored (batch) or session accepted (hello).
         public static let ok = Status(rawValue: 1)
@@ -16,11 +19,14 @@ public struct WireAck: Sendable, Hashable {
         public static let rejected = Status(rawValue: 4)
     }
 
+    /// Agent the acknowledgement is for.
     public var agentID: String
     /// The batch sequence acknowledged; for a Hello, the highest committed sequence (0 when none).
     public var sequence: UInt64
+    /// Outcome.
     public var status: Status
 
+    /// Creates an acknowledgement.
     public init(agentID: String, sequence: UInt64, status: Status) {
         self.agentID = agentID
         self.sequence = sequence

@@ -7,12 +7,14 @@ internal import SwiftProtobuf
 ///
 /// A value type with no shared state: safe to use from any thread.
 public struct WireCodec: Sendable {
+    /// Limits enforced when decoding.
     public var limits: WireLimits
     /// zlib level (1 fastest ... 9 smallest).
     public var compressionLevel: Int32
     /// Bodies of at least this many bytes are sent compressed.
     public var compressionThreshold: Int
 
+    /// Creates a codec. Defaults: standard limits, zlib level 6, compress bodies of 512 bytes or more.
     public init(limits: WireLimits = .standard, compressionLevel: Int32 = 6, compressionThreshold: Int = 512) {
         self.limits = limits
         self.compressionLevel = compressionLevel

@@ -56,6 +56,19 @@ public struct WireCodecError: Error, Sendable, Hashable, CustomStringConvertible
     /// A field holds a value outside its domain (bad address length, enum, port).
     public static let invalidValue = WireCodecError(.invalidValue, "invalid value")
 
+    /// The message to send the peer before closing: `limitExceeded` for limit
+    /// violations, `malformed` for everything else.
+    public var wireError: WireError {
+        switch code {
+        case .frameTooLarge, .inflatedTooLarge, .tooManyRecords:
+            return WireError(code: .limitExceeded, message: message)
+        case .compressionFailed:
+            return WireError(code: .internal, message: message)
+        default:
+            return WireError(code: .malformed, message: message)
+        }
+    }
+
     /// The same kind with a specific message.
     func with(_ message: String) -> WireCodecError { WireCodecError(code, message) }
 }

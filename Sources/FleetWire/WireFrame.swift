@@ -5,7 +5,9 @@ public import NIOCore
 public struct WireFrame: Sendable, Hashable {
     /// How the body is encoded.
     public struct FrameType: RawRepresentable, Sendable, Hashable {
+        /// The type byte.
         public var rawValue: UInt8
+        /// Wraps any type byte, known or not.
         public init(rawValue: UInt8) { self.rawValue = rawValue }
 
         /// The body is a serialized `fleet.v1.Envelope`.
@@ -20,9 +22,12 @@ public struct WireFrame: Sendable, Hashable {
     /// Bytes before the body: length and type.
     public static let headerSize = 5
 
+    /// How `body` is encoded.
     public var type: FrameType
+    /// The bytes after the header.
     public var body: ByteBuffer
 
+    /// Creates a frame.
     public init(type: FrameType, body: ByteBuffer) {
         self.type = type
         self.body = body

@@ -9,8 +9,10 @@ public import NIOCore
 public struct WireFrameDecoder: ByteToMessageDecoder {
     public typealias InboundOut = WireFrame
 
+    /// Limits enforced on every frame header.
     public let limits: WireLimits
 
+    /// Creates a decoder enforcing `limits`.
     public init(limits: WireLimits = .standard) {
         self.limits = limits
     }
@@ -60,6 +62,7 @@ public struct WireFrameDecoder: ByteToMessageDecoder {
 public struct WireFrameEncoder: MessageToByteEncoder {
     public typealias OutboundIn = WireFrame
 
+    /// Creates an encoder.
     public init() {}
 
     public func encode(data: WireFrame, out: inout ByteBuffer) throws {

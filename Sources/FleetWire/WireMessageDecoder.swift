@@ -11,6 +11,7 @@ public struct WireMessageDecoder: ByteToMessageDecoder {
     private var frames: WireFrameDecoder
     private let codec: WireCodec
 
+    /// Creates a decoder enforcing `limits`.
     public init(limits: WireLimits = .standard) {
         frames = WireFrameDecoder(limits: limits)
         codec = WireCodec(limits: limits)
@@ -41,6 +42,7 @@ public struct WireMessageEncoder: MessageToByteEncoder {
 
     private let codec: WireCodec
 
+    /// Creates an encoder using `codec`'s compression settings.
     public init(codec: WireCodec = WireCodec()) {
         self.codec = codec
     }

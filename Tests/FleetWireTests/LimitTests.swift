@@ -89,6 +89,10 @@ import Testing
             #expect(error.message == "unknown frame type 9")
             #expect(error == .unknownFrameType)
             #expect(error != .frameTooLarge)
+            #expect(error.wireError == WireError(code: .malformed, message: "unknown frame type 9"))
         }
+        #expect(WireCodecError.tooManyRecords.wireError.code == .limitExceeded)
+        #expect(WireCodecError.inflatedTooLarge.wireError.code == .limitExceeded)
+        #expect(WireCodecError.frameTooLarge.wireError.code == .limitExceeded)
     }
 }
