@@ -102,4 +102,22 @@ import Testing
             vpcCIDRs: [WireCIDR(address: .v4(0x0A00_0000), prefixLength: 33)])
         #expect(throws: WireCodecError.invalidValue) { try Self.roundTrip(.hello(hello)) }
     }
+
+    /// Fails when a model type gains a stored property, so the wire mapping
+    /// (and records.proto) gets updated with it instead of silently dropping it.
+    @Test func mappingCoversEveryModelField() {
+        let batch = WireFixtures.edgeBatch()
+        let counts: [(String, Int?, Int)] = [
+            ("ConnRecord", batch.conns.first.map { Mirror(reflecting: $0).children.count }, 22),
+            ("DNSRecord", batch.dns.first.map { Mirror(reflecting: $0).children.count }, 19),
+            ("HTTPRecord", batch.http.first.map { Mirror(reflecting: $0).children.count }, 22),
+            ("SSLRecord", batch.ssl.first.map { Mirror(reflecting: $0).children.count }, 12),
+            ("WeirdRecord", batch.weirds.first.map { Mirror(reflecting: $0).children.count }, 8),
+            ("RecordBatch", Mirror(reflecting: batch).children.count, 5),
+            ("ConnID", Mirror(reflecting: batch.conns[0].id).children.count, 4),
+        ]
+        for (name, actual, mapped) in counts {
+            #expect(actual == mapped, "\(name) has \(actual ?? -1) stored properties; FleetWire maps \(mapped)")
+        }
+    }
 }
