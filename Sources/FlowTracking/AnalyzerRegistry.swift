@@ -11,12 +11,19 @@ public struct AnalyzerRegistry: Sendable {
         public var transport: TransportProtocol
         /// Ports (either side) that attach the analyzer; nil attaches it everywhere.
         public var ports: Set<UInt16>?
+        /// A shorter inactivity timeout for connections with this analyzer (Zeek's
+        /// `dns_session_timeout` makes UDP DNS flows end 10 s after their last packet).
+        public var inactivityTimeout: NetworkDuration?
         public var make: @Sendable () -> any AppAnalyzer
 
-        public init(service: String, transport: TransportProtocol, ports: Set<UInt16>?, make: @escaping @Sendable () -> any AppAnalyzer) {
+        public init(
+            service: String, transport: TransportProtocol, ports: Set<UInt16>?, inactivityTimeout: NetworkDuration? = nil,
+            make: @escaping @Sendable () -> any AppAnalyzer
+        ) {
             self.service = service
             self.transport = transport
             self.ports = ports
+            self.inactivityTimeout = inactivityTimeout
             self.make = make
         }
     }
@@ -27,6 +34,19 @@ public struct AnalyzerRegistry: Sendable {
         self.entries = entries
     }
 
+    /// Fleetwatch's analyzers: DNS on its well-known ports (as Zeek attaches it),
+    /// HTTP, TLS/DTLS and SSH on every connection, confirmed from payload.
+    public static let standard = AnalyzerRegistry(entries: [
+        Entry(service: DNSAnalyzer.service, transport: .udp, ports: [53, 137, 5353, 5355], inactivityTimeout: .seconds(10)) {
+            DNSAnalyzer()
+        },
+        Entry(service: DNSAnalyzer.service, transport: .tcp, ports: [53]) { DNSAnalyzer() },
+        Entry(service: HTTPAnalyzer.service, transport: .tcp, ports: nil) { HTTPAnalyzer() },
+        Entry(service: SSLAnalyzer.service, transport: .tcp, ports: nil) { SSLAnalyzer() },
+        Entry(service: SSLAnalyzer.service, transport: .udp, ports: nil) { SSLAnalyzer() },
+        Entry(service: SSHAnalyzer.service, transport: .tcp, ports: nil) { SSHAnalyzer() },
+    ])
+
     /// No application analysis at all (conn.log only).
     public static let none = AnalyzerRegistry(entries: [])
 
@@ -34,7 +54,7 @@ public struct AnalyzerRegistry: Sendable {
         var slots: [AnalyzerSlot] = []
         for entry in entries where entry.transport == transport {
             if let ports = entry.ports, !ports.contains(responderPort), !ports.contains(originatorPort) { continue }
-            slots.append(AnalyzerSlot(analyzer: entry.make(), service: entry.service))
+            slots.append(AnalyzerSlot(analyzer: entry.make(), service: entry.service, inactivityTimeout: entry.inactivityTimeout))
         }
         return slots
     }

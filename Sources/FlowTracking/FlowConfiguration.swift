@@ -24,7 +24,7 @@ public struct FlowConfiguration: Sendable {
     /// Keep flows in different VLANs apart (Zeek's `vlan_fivetuple` key); off by default as in Zeek.
     public var vlanInFlowKey = false
     /// Application analyzers attached to new connections.
-    public var analyzers: AnalyzerRegistry = .none
+    public var analyzers: AnalyzerRegistry = .standard
     /// Seed for connection uids.
     public var uidSeed: UInt64 = 0x5EED
 

@@ -19,8 +19,8 @@ public struct PipelineStatistics: Sendable, Hashable {
 ///
 /// Pure and synchronous: the caller owns the capture loop and drains records.
 public struct PacketPipeline {
-    private var decoder: PacketDecoder
-    private var tracker: FlowTracker
+    @usableFromInline var decoder: PacketDecoder
+    @usableFromInline var tracker: FlowTracker
 
     public init(configuration: PipelineConfiguration = PipelineConfiguration()) {
         decoder = PacketDecoder(configuration: configuration.decoder)
@@ -28,12 +28,26 @@ public struct PacketPipeline {
     }
 
     /// Processes one captured frame.
-    public mutating func process(frame: UnsafeRawBufferPointer, linkType: LinkType, timestamp: NetworkTime) {
-        decoder.decode(frame: frame, linkType: linkType, timestamp: timestamp, into: &tracker)
+    ///
+    /// - Parameters:
+    ///   - frame: the captured bytes.
+    ///   - wireLength: the frame's length on the wire (pcap's `len`), when known; it tells
+    ///     a snaplen cut from a lying IP header (`truncated_IP_len`).
+    ///   - linkType: the capture's link-layer type.
+    ///   - timestamp: the capture timestamp (drives every timer).
+    @inlinable
+    public mutating func process(frame: UnsafeRawBufferPointer, wireLength: Int? = nil, linkType: LinkType, timestamp: NetworkTime) {
+        decoder.decode(frame: frame, wireLength: wireLength, linkType: linkType, timestamp: timestamp, into: &tracker)
+    }
+
+    /// Advances packet time without a frame (a quiet live capture), expiring flows and emitting interim records.
+    public mutating func advance(to time: NetworkTime) {
+        tracker.advance(to: time)
     }
 
     /// Ends every open flow (end of input) so that its final records are emitted.
     public mutating func finish() {
+        decoder.flushFragments()
         tracker.finishAll()
     }
 

@@ -73,7 +73,13 @@ public struct TunnelParent: Sendable, Hashable {
 /// One IP packet, decoded down to its transport header.
 ///
 /// `payload` indexes into the byte buffer handed to the sink together with the
-/// packet; the packet never owns or keeps those bytes.
+/// packet; the packet never owns or keeps those bytes. For a reassembled
+/// datagram that buffer is the reassembled datagram, not the last fragment.
+///
+/// Delivery order per frame: an outer UDP tunnel packet (VXLAN, GENEVE, Teredo)
+/// comes first, then its inner packet; GRE and IP-in-IP deliver only the inner
+/// packet. Fragments are not delivered one by one: only the reassembled
+/// datagram is (except a first fragment cut by the snaplen, delivered as is).
 public struct DecodedPacket: Sendable {
     public var timestamp: NetworkTime
     public var source: IPAddress
@@ -81,7 +87,8 @@ public struct DecodedPacket: Sendable {
     /// IP protocol number of the transport (6, 17, 1, 58, ...), after extension headers.
     public var ipProto: UInt8
     /// IP length as the header states it (IPv4 total length; IPv6 40 + payload length):
-    /// what conn.log's `*_ip_bytes` add up.
+    /// what conn.log's `*_ip_bytes` add up. Never includes Ethernet padding; for a
+    /// reassembled datagram it is the whole datagram's length.
     public var ipLength: Int
     /// TCP/UDP ports; 0 for other protocols.
     public var sourcePort: UInt16
@@ -90,15 +97,24 @@ public struct DecodedPacket: Sendable {
     /// ICMP/ICMPv6 type and code (only meaningful when `ipProto` is 1 or 58).
     public var icmpType: UInt8
     public var icmpCode: UInt8
-    /// Captured transport payload, as indices into the accompanying buffer.
+    /// Captured transport payload, as indices into the accompanying buffer (always within it;
+    /// shorter than `payloadLength` when the snaplen cut the packet).
     public var payload: Range<Int>
     /// Transport payload length according to the headers (may exceed what was captured).
     public var payloadLength: Int
-    /// False only when checksum verification is on and the transport checksum is wrong.
+    /// False only when checksum verification is on and the transport checksum is wrong
+    /// (TCP, UDP, ICMP, ICMPv6; IPv6 UDP with checksum 0 counts as wrong, IPv4 UDP 0 as absent).
+    /// Never verified when the packet was not fully captured. The decoder raises no
+    /// `bad_*_checksum` weird: the tracker does, with the connection's uid.
+    /// A UDP packet with a bad checksum is not decapsulated (as in Zeek).
     public var checksumValid: Bool
+    /// The first (outer) 802.1Q/802.1ad tag's VLAN id, if any.
     public var vlan: UInt16?
+    /// The second tag's VLAN id (QinQ), if any. Tags of an outer frame are not carried into a tunnel.
     public var innerVLAN: UInt16?
-    /// The encapsulating flow, when this packet came out of a tunnel.
+    /// The encapsulating flow, when this packet came out of a tunnel: the immediately
+    /// enclosing header's 5-tuple (UDP ports for VXLAN/GENEVE/Teredo; ports 0 and
+    /// `ipProto` 47, 4 or 41 for GRE and IP-in-IP).
     public var tunnel: TunnelParent?
 
     public init(
@@ -147,6 +163,9 @@ public struct DecoderConfiguration: Sendable, Hashable {
     public var genevePorts: Set<UInt16> = [6081]
     /// UDP port decapsulated as Teredo (IPv6 in UDP).
     public var teredoPorts: Set<UInt16> = [3544]
+    /// Also decapsulate UDP on other ports whose payload is an IPv6 packet to or from the
+    /// Teredo prefix 2001:0::/32 (what Zeek's Teredo DPD signature finds, e.g. relay traffic).
+    public var detectTeredoByContent: Bool = true
     /// Most IP datagrams being reassembled at once; further fragments are dropped and counted.
     public var maxFragmentedDatagrams: Int = 4096
     /// How long an incomplete datagram waits for its other fragments (packet time).

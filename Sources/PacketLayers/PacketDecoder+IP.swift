@@ -51,7 +51,7 @@ extension PacketDecoder {
         if headerLength > total { return weird("invalid_IP_header_size", "IP", context) }
         if headerLength > available { return weird("internally_truncated_header", "IP", context) }
         if headerLength < 20 { return weird("IPv4_min_header_size", "IP", context) }
-        counters.ipv4 += 1
+        if !reassembled { counters.ipv4 += 1 }
         let source = b.ipv4Address(start + 12)
         let destination = b.ipv4Address(start + 16)
         if configuration.verifyChecksums, !reassembled,
@@ -153,7 +153,7 @@ extension PacketDecoder {
             offset += length
             headers += 1
         }
-        counters.ipv6 += 1
+        if !reassembled { counters.ipv6 += 1 }
         if next == 59 {
             // No next header: a Teredo bubble is normal, anything else is weird.
             if !context.inTeredo { weird("ipv6_no_next", "IP", source: source, destination: destination) }

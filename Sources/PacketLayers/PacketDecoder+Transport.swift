@@ -83,7 +83,7 @@ extension PacketDecoder {
         if stated != declared {
             counters.weirds += 1
             let id = ConnIDShim.make(ip.source, sourcePort, ip.destination, destinationPort)
-            outputs.append(.weird(.init(
+            queuedWeirds.append((queuedPackets.count, WeirdRecord(
                 ts: currentTime, id: id, name: "UDP_datagram_length_mismatch", addl: "\(stated) != \(declared)", source: "UDP"
             )))
         }

@@ -22,17 +22,17 @@ extension PacketDecoder {
 
     /// After the outer UDP packet was delivered: decapsulates VXLAN, GENEVE or Teredo by port.
     mutating func decodeUDPTunnel(_ b: UnsafeRawBufferPointer, _ ip: IPInfo, _ context: LayerContext, _ outer: DecodedPacket) {
-        let ports = (outer.destinationPort, outer.sourcePort)
         let start = outer.payload.lowerBound
         let end = outer.payload.upperBound
         let wireEnd = start + outer.payloadLength
-        if configuration.vxlanPorts.contains(ports.0) || configuration.vxlanPorts.contains(ports.1) {
+        let bits = tunnelPorts[Int(outer.destinationPort)] | tunnelPorts[Int(outer.sourcePort)]
+        if bits & TunnelPortBits.vxlan != 0 {
             // 8-byte header with the I flag; inner Ethernet.
             guard end - start >= 8, b.u8(start) & 0x08 != 0,
                   let inner = enterTunnel(.vxlan, ip, sourcePort: outer.sourcePort, destinationPort: outer.destinationPort, context)
             else { return }
             decodeEthernet(b, start + 8, end, wireEnd, inner)
-        } else if configuration.genevePorts.contains(ports.0) || configuration.genevePorts.contains(ports.1) {
+        } else if bits & TunnelPortBits.geneve != 0 {
             guard end - start >= 8, b.u8(start) >> 6 == 0 else { return }
             let innerStart = start + 8 + Int(b.u8(start) & 0x3f) * 4
             let proto = b.be16(start + 2)
@@ -44,9 +44,19 @@ extension PacketDecoder {
             } else {
                 dispatchEtherType(proto, b, innerStart, end, wireEnd, inner)
             }
-        } else if configuration.teredoPorts.contains(ports.0) || configuration.teredoPorts.contains(ports.1) {
+        } else if bits & TunnelPortBits.teredo != 0 {
+            decodeTeredo(b, ip, start, end, context, outer)
+        } else if configuration.detectTeredoByContent, Self.looksLikeTeredo(b, start, end) {
             decodeTeredo(b, ip, start, end, context, outer)
         }
+    }
+
+    /// An IPv6 header (after an optional origin indication) to or from 2001:0::/32, filling the payload exactly.
+    static func looksLikeTeredo(_ b: UnsafeRawBufferPointer, _ first: Int, _ end: Int) -> Bool {
+        var start = first
+        if end - start >= 8, b.be16(start) == 0 { start += 8 }
+        guard end - start >= 40, b.u8(start) >> 4 == 6, 40 + Int(b.be16(start + 4)) == end - start else { return false }
+        return b.be32(start + 8) == 0x2001_0000 || b.be32(start + 24) == 0x2001_0000
     }
 
     /// Teredo as Zeek validates it: optional authentication then origin indication, then a whole IPv6 packet.

@@ -1,1 +1,81 @@
-// Parsers for DNS, HTTP/1.x and TLS live here (issue 2).
+/// A bounds-checked reader over borrowed bytes. Every read returns nil instead
+/// of trapping when the input is too short. The cursor must not outlive the
+/// buffer it borrows.
+public struct ByteCursor {
+    public let bytes: UnsafeRawBufferPointer
+    public var offset: Int
+
+    @inlinable
+    public init(_ bytes: UnsafeRawBufferPointer, offset: Int = 0) {
+        self.bytes = bytes
+        self.offset = offset
+    }
+
+    @inlinable public var remaining: Int { max(0, bytes.count - offset) }
+
+    @inlinable
+    public mutating func u8() -> UInt8? {
+        guard offset >= 0, offset < bytes.count else { return nil }
+        defer { offset += 1 }
+        return bytes[offset]
+    }
+
+    @inlinable
+    public mutating func u16() -> UInt16? {
+        guard offset >= 0, bytes.count - offset >= 2 else { return nil }
+        defer { offset += 2 }
+        return UInt16(bytes[offset]) << 8 | UInt16(bytes[offset + 1])
+    }
+
+    @inlinable
+    public mutating func u24() -> UInt32? {
+        guard offset >= 0, bytes.count - offset >= 3 else { return nil }
+        defer { offset += 3 }
+        return UInt32(bytes[offset]) << 16 | UInt32(bytes[offset + 1]) << 8 | UInt32(bytes[offset + 2])
+    }
+
+    @inlinable
+    public mutating func u32() -> UInt32? {
+        guard offset >= 0, bytes.count - offset >= 4 else { return nil }
+        defer { offset += 4 }
+        return UInt32(bytes[offset]) << 24 | UInt32(bytes[offset + 1]) << 16
+            | UInt32(bytes[offset + 2]) << 8 | UInt32(bytes[offset + 3])
+    }
+
+    /// Advances by `count` bytes; false (and no move) when fewer remain.
+    @inlinable
+    public mutating func skip(_ count: Int) -> Bool {
+        guard count >= 0, offset >= 0, bytes.count - offset >= count else { return false }
+        offset += count
+        return true
+    }
+
+    /// The next `count` bytes as a slice of the borrowed buffer, or nil.
+    @inlinable
+    public mutating func take(_ count: Int) -> UnsafeRawBufferPointer? {
+        guard count >= 0, offset >= 0, bytes.count - offset >= count else { return nil }
+        defer { offset += count }
+        return UnsafeRawBufferPointer(rebasing: bytes[offset..<(offset + count)])
+    }
+}
+
+/// Text as Zeek's ASCII log writer shows raw bytes: printable ASCII kept, every
+/// other byte as `\xNN` (lower-case hex).
+public func zeekEscapedText(_ bytes: some Sequence<UInt8>) -> String {
+    var text = ""
+    for byte in bytes {
+        if byte >= 0x20 && byte < 0x7f {
+            text.unicodeScalars.append(Unicode.Scalar(byte))
+        } else {
+            text += "\\x"
+            text.unicodeScalars.append(hexDigit(byte >> 4))
+            text.unicodeScalars.append(hexDigit(byte & 0xf))
+        }
+    }
+    return text
+}
+
+@inline(__always)
+func hexDigit(_ nibble: UInt8) -> Unicode.Scalar {
+    Unicode.Scalar(nibble < 10 ? 0x30 + nibble : 0x57 + nibble)
+}

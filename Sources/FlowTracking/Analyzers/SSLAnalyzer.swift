@@ -1,0 +1,109 @@
+public import FleetModel
+import ProtocolParsers
+
+/// TLS over TCP and DTLS over UDP: one `SSLRecord` per connection, written on `finish`
+/// when a ClientHello or ServerHello was seen.
+///
+/// Confirms once the client sent a ClientHello and the server answered with well-formed
+/// TLS records (as Zeek, a ClientHello alone does not make a connection `ssl`); rejects on
+/// the first bytes from either side that are not TLS records.
+public struct SSLAnalyzer: AppAnalyzer {
+    public static let service = "ssl"
+    /// Zeek's `SSL::max_ssl_history_length`.
+    public static let maxHistoryLength = 100
+
+    private var client: TLSStreamParser? = nil
+    private var server: TLSStreamParser? = nil
+    private var record: SSLRecord? = nil
+    private var history = ""
+    private var clientSessionID: [UInt8] = []
+    private var clientCCS = false
+    private var serverCCS = false
+    private var clientAppData = false
+    private var serverAppData = false
+    private var confirmed = false
+    private var sawClientHello = false
+    private var cipherIsECDH = false
+    private var events: [TLSEvent] = []
+
+    public init() {}
+
+    public mutating func deliver(
+        _ data: UnsafeRawBufferPointer, fromOriginator: Bool, at time: NetworkTime,
+        context: ConnContext, output: inout RecordBatch
+    ) -> AnalyzerStatus {
+        let dtls = context.proto == .udp
+        var parser = (fromOriginator ? client : server) ?? TLSStreamParser(isDTLS: dtls)
+        events.removeAll(keepingCapacity: true)
+        parser.feed(data, events: &events)
+        let failed = parser.failed != nil
+        if fromOriginator { client = parser } else { server = parser }
+        for event in events { apply(event, fromOriginator: fromOriginator, at: time, context: context) }
+        if failed && !confirmed { return .rejected }
+        if !confirmed, sawClientHello, let server, server.recordsSeen > 0, server.failed == nil { confirmed = true }
+        return confirmed ? .confirmed : .pending
+    }
+
+    public mutating func gap(
+        length: Int, fromOriginator: Bool, at time: NetworkTime, context: ConnContext, output: inout RecordBatch
+    ) {
+        // Record framing is lost in that direction: stop parsing it.
+        var parser = TLSStreamParser(isDTLS: false)
+        var ignored: [TLSEvent] = []
+        // A parser fed a non-TLS byte fails permanently.
+        withUnsafeBytes(of: UInt8(0)) { parser.feed($0, events: &ignored) }
+        if fromOriginator { client = parser } else { server = parser }
+    }
+
+    public mutating func finish(at time: NetworkTime, context: ConnContext, output: inout RecordBatch) {
+        guard var record else { return }
+        record.sslHistory = history.isEmpty ? nil : history
+        record.established = (clientCCS && serverCCS) || (clientAppData && serverAppData)
+        output.ssl.append(record)
+        self.record = nil
+    }
+
+    private mutating func apply(_ event: TLSEvent, fromOriginator: Bool, at time: NetworkTime, context: ConnContext) {
+        switch event {
+        case .handshake(let type):
+            appendHistory(TLSEvent.historyLetter(handshakeType: type), fromOriginator: fromOriginator)
+        case .clientHello(let hello):
+            sawClientHello = true
+            ensureRecord(at: time, context: context)
+            if record?.serverName == nil { record?.serverName = hello.serverName }
+            clientSessionID = hello.sessionID
+        case .serverHello(let hello):
+            ensureRecord(at: time, context: context)
+            record?.version = TLSNames.version(hello.negotiatedVersion)
+            let cipher = TLSNames.cipher(hello.cipherSuite)
+            record?.cipher = cipher
+            cipherIsECDH = cipher.contains("ECDH")
+            if let group = hello.keyShareGroup { record?.curve = TLSNames.curve(group) }
+            if !hello.sessionID.isEmpty && hello.sessionID == clientSessionID && hello.selectedVersion == nil {
+                record?.resumed = true
+            }
+        case .serverKeyExchangeCurve(let curve):
+            if cipherIsECDH { record?.curve = TLSNames.curve(curve) }
+        case .changeCipherSpec:
+            appendHistory("I", fromOriginator: fromOriginator)
+            if fromOriginator { clientCCS = true } else { serverCCS = true }
+        case .alert(_, let description):
+            appendHistory("L", fromOriginator: fromOriginator)
+            ensureRecord(at: time, context: context)
+            record?.lastAlert = TLSNames.alert(description)
+        case .applicationData:
+            if fromOriginator { clientAppData = true } else { serverAppData = true }
+        case .heartbeat:
+            appendHistory("B", fromOriginator: fromOriginator)
+        }
+    }
+
+    private mutating func ensureRecord(at time: NetworkTime, context: ConnContext) {
+        if record == nil { record = SSLRecord(ts: time, uid: context.uid, id: context.id) }
+    }
+
+    private mutating func appendHistory(_ letter: Character, fromOriginator: Bool) {
+        guard history.count < Self.maxHistoryLength else { return }
+        history.append(fromOriginator ? letter : Character(letter.lowercased()))
+    }
+}

@@ -1,0 +1,76 @@
+/// Domain-name decoding with compression, safe against loops and overruns.
+enum DNSName {
+    /// Longest decompressed name in wire bytes (RFC 1035).
+    static let maxWireLength = 255
+    /// Most compression pointers followed for one name.
+    static let maxJumps = 64
+
+    /// Reads a possibly compressed name at the cursor and leaves the cursor after it.
+    /// Pointers must point strictly backwards, so decoding always terminates.
+    static func read(_ cursor: inout ByteCursor) throws(DNSParseError) -> String {
+        let bytes = cursor.bytes
+        var position = cursor.offset
+        var resumeAt: Int? = nil
+        var jumps = 0
+        // Each pointer must target a position before the previous target, so decoding terminates.
+        var limit = Int.max
+        var wireLength = 1
+        var text: [UInt8] = []
+        while true {
+            guard position >= 0, position < bytes.count else {
+                throw .truncated(offset: position, field: .name)
+            }
+            let length = bytes[position]
+            switch length & 0xc0 {
+            case 0x00:
+                if length == 0 {
+                    cursor.offset = resumeAt ?? (position + 1)
+                    return zeekEscapedText(text)
+                }
+                let labelStart = position + 1
+                let labelEnd = labelStart + Int(length)
+                guard labelEnd <= bytes.count else { throw .truncated(offset: position, field: .name) }
+                wireLength += Int(length) + 1
+                guard wireLength <= maxWireLength else { throw .nameTooLong(offset: position) }
+                if !text.isEmpty { text.append(0x2e) }
+                // Zeek lower-cases names (ASCII letters only).
+                for byte in UnsafeRawBufferPointer(rebasing: bytes[labelStart..<labelEnd]) {
+                    text.append(byte >= 0x41 && byte <= 0x5a ? byte | 0x20 : byte)
+                }
+                position = labelEnd
+            case 0xc0:
+                guard position + 1 < bytes.count else { throw .truncated(offset: position, field: .name) }
+                let target = Int(length & 0x3f) << 8 | Int(bytes[position + 1])
+                guard target < position, target < limit else { throw .badPointer(offset: position) }
+                limit = target
+                jumps += 1
+                guard jumps <= maxJumps else { throw .compressionLoop(offset: position) }
+                if resumeAt == nil { resumeAt = position + 2 }
+                position = target
+            default:
+                throw .badLabelType(offset: position)
+            }
+        }
+    }
+
+    /// See `decodeNetBIOSName(_:)`.: a 32-letter first-level NetBIOS encoding becomes the
+    /// 15-character name with trailing spaces removed; anything else is returned unchanged.
+    static func decodeNetBIOS(_ name: String) -> String {
+        let label = name.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
+        let utf8 = label.utf8.map { $0 >= 0x61 && $0 <= 0x7a ? $0 & ~0x20 : $0 }
+        guard utf8.count == 32, utf8.allSatisfy({ $0 >= 0x41 && $0 <= 0x50 }) else { return name }
+        var decoded: [UInt8] = []
+        for i in 0..<16 {
+            decoded.append((utf8[2 * i] - 0x41) << 4 | (utf8[2 * i + 1] - 0x41))
+        }
+        var visible = Array(decoded.prefix(15))
+        while let last = visible.last, last == 0x20 || last == 0 { visible.removeLast() }
+        return zeekEscapedText(visible)
+    }
+}
+
+/// Zeek's `decode_netbios_name`: a 32-letter first-level NetBIOS encoding becomes the
+/// 15-character name with trailing spaces removed; anything else is returned unchanged.
+public func decodeNetBIOSName(_ name: String) -> String {
+    DNSName.decodeNetBIOS(name)
+}

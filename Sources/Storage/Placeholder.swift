@@ -1,2 +1,0 @@
-// Storage protocols and the in-memory backend (issue 3).
-enum StoragePlaceholder {}

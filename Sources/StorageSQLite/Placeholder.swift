@@ -1,2 +1,0 @@
-// SQLite backend through GRDB (issue 3).
-enum StorageSQLitePlaceholder {}

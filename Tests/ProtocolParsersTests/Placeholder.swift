@@ -1,6 +1,0 @@
-import Testing
-@testable import ProtocolParsers
-
-@Suite struct ProtocolParsersTestsPlaceholder {
-    @Test func moduleLinks() { #expect(Bool(true)) }
-}

@@ -1,5 +1,0 @@
-import Testing
-
-@Suite struct StoragePlaceholder {
-    @Test func placeholder() { #expect(Bool(true)) }
-}
