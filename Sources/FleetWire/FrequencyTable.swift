@@ -37,3 +37,27 @@ struct FrequencyTable<Key: Hashable> {
         return index
     }
 }
+
+/// A string compared and hashed by its UTF-8 bytes.
+///
+/// Swift's `==` treats canonically equivalent strings (`"é"` and `"e\u{301}"`) as
+/// equal; interning by bytes keeps the wire round trip byte-exact.
+struct ExactString: Hashable {
+    let value: String
+
+    init(_ value: String) { self.value = value }
+
+    static func == (lhs: ExactString, rhs: ExactString) -> Bool {
+        lhs.value.utf8.elementsEqual(rhs.value.utf8)
+    }
+
+    func hash(into hasher: inout Hasher) {
+        let hashed: Void? = value.utf8.withContiguousStorageIfAvailable { bytes in
+            hasher.combine(bytes: UnsafeRawBufferPointer(bytes))
+        }
+        if hashed == nil {
+            for byte in value.utf8 { hasher.combine(byte) }
+        }
+        hasher.combine(value.utf8.count)
+    }
+}

@@ -9,10 +9,10 @@ internal import Foundation
 /// tables can be ordered most-used-first before the second pass writes indices.
 struct RecordsEncoder {
     private(set) var counting = true
-    private var strings = FrequencyTable<String>()
+    private var strings = FrequencyTable<ExactString>()
     private var addresses = FrequencyTable<IPAddress>()
-    private var lists = FrequencyTable<[String]>()
-    private var uidIndices: [String: Int] = [:]
+    private var lists = FrequencyTable<[ExactString]>()
+    private var uidIndices: [ExactString: Int] = [:]
     private var uids: [(uid: String, packed: (form: UInt32, word1: UInt64, word2: UInt32)?)] = []
 
     static func encode(_ batch: RecordBatch) -> Fleet_V1_Records {
@@ -29,7 +29,7 @@ struct RecordsEncoder {
             list.items = items.map { encoder.strings.index(of: $0) + 1 }
             return list
         }
-        records.strings = encoder.strings.ordered
+        records.strings = encoder.strings.ordered.map(\.value)
         records.addresses = encoder.addresses.ordered.map(Self.bytes(of:))
         return records
     }
@@ -58,11 +58,12 @@ struct RecordsEncoder {
     /// str ref: 0 for nil, index + 1 otherwise.
     mutating func string(_ value: String?) -> UInt32 {
         guard let value else { return 0 }
+        let key = ExactString(value)
         if counting {
-            strings.note(value)
+            strings.note(key)
             return 0
         }
-        return strings.index(of: value) + 1
+        return strings.index(of: key) + 1
     }
 
     /// addr ref: 0-based index.
@@ -77,22 +78,24 @@ struct RecordsEncoder {
     /// list ref: 0 for empty, index + 1 otherwise.
     mutating func list(_ items: [String]) -> UInt32 {
         guard !items.isEmpty else { return 0 }
+        let keys = items.map(ExactString.init)
         if counting {
-            lists.note(items)
-            for item in items { strings.note(item) }
+            lists.note(keys)
+            for key in keys { strings.note(key) }
             return 0
         }
-        return lists.index(of: items) + 1
+        return lists.index(of: keys) + 1
     }
 
     /// 0-based uid table index; uids enter the table in first-use order.
     mutating func uid(_ value: String) -> Int {
-        if let index = uidIndices[value] { return index }
+        let key = ExactString(value)
+        if let index = uidIndices[key] { return index }
         let index = uids.count
         let packed = UIDCodec.pack(value)
-        if packed == nil { strings.note(value) }
+        if packed == nil { strings.note(key) }
         uids.append((value, packed))
-        uidIndices[value] = index
+        uidIndices[key] = index
         return index
     }
 
@@ -108,7 +111,7 @@ struct RecordsEncoder {
                 word2.append(packed.word2)
             } else {
                 forms.append(0)
-                literal.append(strings.index(of: entry.uid) + 1)
+                literal.append(strings.index(of: ExactString(entry.uid)) + 1)
             }
         }
         var table = Fleet_V1_UidTable()

@@ -120,4 +120,26 @@ import Testing
             #expect(actual == mapped, "\(name) has \(actual ?? -1) stored properties; FleetWire maps \(mapped)")
         }
     }
+
+    /// Canonically equivalent strings are equal to Swift but must keep their own bytes.
+    @Test func canonicallyEquivalentStringsKeepTheirBytes() throws {
+        let id = ConnID(originatorHost: WireFixtures.v4a, originatorPort: 1, responderHost: WireFixtures.v4b, responderPort: 2)
+        let composed = "caf\u{E9}", decomposed = "cafe\u{301}"
+        #expect(composed == decomposed)
+        var records = RecordBatch()
+        records.conns = [
+            ConnRecord(ts: .zero, uid: composed, id: id, proto: .tcp, service: [composed], connState: .SF, history: composed, ipProto: 6),
+            ConnRecord(ts: .zero, uid: decomposed, id: id, proto: .tcp, service: [decomposed], connState: .SF, history: decomposed, ipProto: 6),
+        ]
+        let message = WireMessage.batch(Self.batch(records))
+        guard case .batch(let decoded) = try Self.roundTrip(message) else {
+            Issue.record("not a batch")
+            return
+        }
+        let bytes = decoded.records.conns.map { conn in
+            [Array(conn.uid.utf8), Array(conn.history.utf8), Array(conn.service[0].utf8)]
+        }
+        #expect(bytes[0] == [Array(composed.utf8), Array(composed.utf8), Array(composed.utf8)])
+        #expect(bytes[1] == [Array(decomposed.utf8), Array(decomposed.utf8), Array(decomposed.utf8)])
+    }
 }
