@@ -134,7 +134,12 @@ let package = Package(
         ),
         .testTarget(
             name: "FleetWireTests",
-            dependencies: ["FleetWire", "FleetModel", .product(name: "NIOCore", package: "swift-nio")],
+            dependencies: [
+                "FleetWire", "FleetModel",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "NIOTestUtils", package: "swift-nio"),
+            ],
             swiftSettings: strictSettings
         ),
         .testTarget(

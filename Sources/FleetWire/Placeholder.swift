@@ -1,2 +1,0 @@
-// FleetWire: proto<->model mapping, compression, framing (issue 3).
-enum FleetWirePlaceholder {}

@@ -1,5 +1,0 @@
-import Testing
-
-@Suite struct FleetWirePlaceholder {
-    @Test func placeholder() { #expect(Bool(true)) }
-}
