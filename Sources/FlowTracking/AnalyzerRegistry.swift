@@ -34,19 +34,6 @@ public struct AnalyzerRegistry: Sendable {
         self.entries = entries
     }
 
-    /// Fleetwatch's analyzers: DNS on its well-known ports (as Zeek attaches it),
-    /// HTTP, TLS/DTLS and SSH on every connection, confirmed from payload.
-    public static let standard = AnalyzerRegistry(entries: [
-        Entry(service: DNSAnalyzer.service, transport: .udp, ports: [53, 137, 5353, 5355], inactivityTimeout: .seconds(10)) {
-            DNSAnalyzer()
-        },
-        Entry(service: DNSAnalyzer.service, transport: .tcp, ports: [53]) { DNSAnalyzer() },
-        Entry(service: HTTPAnalyzer.service, transport: .tcp, ports: nil) { HTTPAnalyzer() },
-        Entry(service: SSLAnalyzer.service, transport: .tcp, ports: nil) { SSLAnalyzer() },
-        Entry(service: SSLAnalyzer.service, transport: .udp, ports: nil) { SSLAnalyzer() },
-        Entry(service: SSHAnalyzer.service, transport: .tcp, ports: nil) { SSHAnalyzer() },
-    ])
-
     /// No application analysis at all (conn.log only).
     public static let none = AnalyzerRegistry(entries: [])
 
