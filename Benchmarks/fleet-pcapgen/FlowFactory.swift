@@ -121,7 +121,8 @@ struct FlowFactory {
         for index in 0..<count {
             let outbound = index % 2 == 0 || random.chance(0.2)
             let size = ntp ? 48 : random.int(60...1_250)
-            let payload = random.bytes(size)
+            var payload = random.bytes(size)
+            if ntp { payload[0] = outbound ? 0x23 : 0x24 }  // NTPv4 client / server mode
             let bytes = outbound
                 ? packetBuilder.udp(from: client, to: server, payload: payload)
                 : packetBuilder.udp(from: server, to: client, payload: payload)
