@@ -109,7 +109,7 @@ let package = Package(
         .testTarget(name: "FleetModelTests", dependencies: ["FleetModel"], swiftSettings: strictSettings),
         .testTarget(
             name: "PacketLayersTests",
-            dependencies: ["PacketLayers", "FleetTesting"],
+            dependencies: ["PacketLayers", "FleetTesting", "Capture"],
             swiftSettings: strictSettings
         ),
         .testTarget(
@@ -119,7 +119,7 @@ let package = Package(
         ),
         .testTarget(
             name: "FlowTrackingTests",
-            dependencies: ["FlowTracking", "PacketLayers", "FleetTesting"],
+            dependencies: ["FlowTracking", "PacketLayers", "FleetTesting", "Capture"],
             swiftSettings: strictSettings
         ),
         .testTarget(

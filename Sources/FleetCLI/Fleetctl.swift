@@ -5,7 +5,7 @@ public struct Fleetctl: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "fleetctl",
         abstract: "Query a Fleetwatch fleet, or analyze captures offline.",
-        subcommands: []
+        subcommands: [Analyze.self]
     )
 
     public init() {}

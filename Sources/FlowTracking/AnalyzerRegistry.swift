@@ -11,12 +11,19 @@ public struct AnalyzerRegistry: Sendable {
         public var transport: TransportProtocol
         /// Ports (either side) that attach the analyzer; nil attaches it everywhere.
         public var ports: Set<UInt16>?
+        /// A shorter inactivity timeout for connections with this analyzer (Zeek's
+        /// `dns_session_timeout` makes UDP DNS flows end 10 s after their last packet).
+        public var inactivityTimeout: NetworkDuration?
         public var make: @Sendable () -> any AppAnalyzer
 
-        public init(service: String, transport: TransportProtocol, ports: Set<UInt16>?, make: @escaping @Sendable () -> any AppAnalyzer) {
+        public init(
+            service: String, transport: TransportProtocol, ports: Set<UInt16>?, inactivityTimeout: NetworkDuration? = nil,
+            make: @escaping @Sendable () -> any AppAnalyzer
+        ) {
             self.service = service
             self.transport = transport
             self.ports = ports
+            self.inactivityTimeout = inactivityTimeout
             self.make = make
         }
     }
@@ -34,7 +41,7 @@ public struct AnalyzerRegistry: Sendable {
         var slots: [AnalyzerSlot] = []
         for entry in entries where entry.transport == transport {
             if let ports = entry.ports, !ports.contains(responderPort), !ports.contains(originatorPort) { continue }
-            slots.append(AnalyzerSlot(analyzer: entry.make(), service: entry.service))
+            slots.append(AnalyzerSlot(analyzer: entry.make(), service: entry.service, inactivityTimeout: entry.inactivityTimeout))
         }
         return slots
     }

@@ -35,6 +35,8 @@ struct Connection: Sendable {
     var services: [String] = []
     /// Analysis of stream data is on (TCP connections whose handshake was seen, all UDP).
     var analyzing = false
+    /// Shortest analyzer-imposed inactivity timeout, kept even after the analyzer is gone.
+    var analyzerTimeout: NetworkDuration?
     var firstDatagramSeen = false
 
     var tunnelParents: [String] = []
@@ -75,5 +77,6 @@ struct Connection: Sendable {
 struct AnalyzerSlot: Sendable {
     var analyzer: any AppAnalyzer
     var service: String
+    var inactivityTimeout: NetworkDuration?
     var confirmed = false
 }

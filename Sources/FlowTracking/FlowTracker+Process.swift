@@ -32,6 +32,8 @@ extension FlowTracker {
         switch connection.transport {
         case .tcp:
             guard let segment = packet.tcp, var tcp = connection.tcp.take() else { return }
+            // Zeek stops moving a TCP connection's last time once both sides have closed.
+            if !tcp.bothClosed { connection.lastTime = packet.timestamp }
             var history = connection.history
             connection.history = ConnHistory()
             let context = connection.context
@@ -99,7 +101,7 @@ extension FlowTracker {
         case .unknown:
             break
         }
-        connection.lastTime = packet.timestamp
+        if connection.transport != .tcp { connection.lastTime = packet.timestamp }
     }
 
     /// Weirds from the TCP state machine that go to weird.log (the rest are too common to be useful).

@@ -17,7 +17,9 @@ extension FlowTracker {
     func removalDeadline(_ connection: Connection) -> (time: NetworkTime, reason: RemovalReason) {
         switch connection.transport {
         case .udp, .unknown:
-            return (connection.lastTime + configuration.udpInactivityTimeout, .timeout)
+            var timeout = configuration.udpInactivityTimeout
+            if let analyzerTimeout = connection.analyzerTimeout, analyzerTimeout < timeout { timeout = analyzerTimeout }
+            return (connection.lastTime + timeout, .timeout)
         case .icmp:
             return (connection.lastTime + configuration.icmpInactivityTimeout, .timeout)
         case .tcp:

@@ -73,7 +73,12 @@ public struct FlowTracker: PacketSink {
         }
 
         var context: UInt32 = 0
-        if let tunnel = packet.tunnel { context = tunnelContext(for: tunnel) }
+        // VXLAN/GENEVE carry whole networks (mirrored VPCs): keep their flows apart per
+        // tunnel. Other tunnels carry routable inner addresses and are keyed like Zeek:
+        // on the inner 5-tuple alone.
+        if let tunnel = packet.tunnel, tunnel.kind == .vxlan || tunnel.kind == .geneve {
+            context = tunnelContext(for: tunnel)
+        }
         if configuration.vlanInFlowKey, let vlan = packet.vlan { context ^= UInt32(vlan) << 16 | UInt32(packet.innerVLAN ?? 0) }
 
         let key = FlowKey(
@@ -113,10 +118,23 @@ public struct FlowTracker: PacketSink {
     // MARK: - Creating connections
 
     private mutating func tunnelContext(for tunnel: TunnelParent) -> UInt32 {
-        if let existing = tunnelContexts[tunnel] { return existing }
+        let key = Self.canonical(tunnel)
+        if let existing = tunnelContexts[key] { return existing }
         let next = UInt32(truncatingIfNeeded: tunnelContexts.count + 1)
-        tunnelContexts[tunnel] = next
+        if tunnelContexts.count < 65_536 { tunnelContexts[key] = next }
         return next
+    }
+
+    /// The tunnel as a direction-independent key (both directions share one context and uid).
+    static func canonical(_ tunnel: TunnelParent) -> TunnelParent {
+        var key = tunnel
+        if (tunnel.destination, tunnel.destinationPort) < (tunnel.source, tunnel.sourcePort) {
+            key.source = tunnel.destination
+            key.sourcePort = tunnel.destinationPort
+            key.destination = tunnel.source
+            key.destinationPort = tunnel.sourcePort
+        }
+        return key
     }
 
     /// Marks the outer UDP flow of a decapsulated packet with its tunnel service and returns its uid.
@@ -142,9 +160,10 @@ public struct FlowTracker: PacketSink {
                 destinationPort: tunnel.destinationPort, ipProto: 17, context: 0)
             if let slot = index[outerKey], let outer = connections[Int(slot)] { return outer.uid }
         }
-        if let uid = tunnelUIDs[tunnel] { return uid }
+        let key = Self.canonical(tunnel)
+        if let uid = tunnelUIDs[key] { return uid }
         let uid = uids.next()
-        if tunnelUIDs.count < 65_536 { tunnelUIDs[tunnel] = uid }
+        if tunnelUIDs.count < 65_536 { tunnelUIDs[key] = uid }
         return uid
     }
 
@@ -157,11 +176,15 @@ public struct FlowTracker: PacketSink {
         var flip = false
         switch transport {
         case .tcp:
-            if let flags = packet.tcp?.flags, !flags.contains(.syn) || flags.contains(.ack) {
+            if let flags = packet.tcp?.flags, flags.contains(.syn) && flags.contains(.ack) {
+                // A connection first seen at its SYN-ACK: the sender is the responder
+                // whatever the ports say (Zeek flips these, logging '^').
+                flip = true
+            } else if let flags = packet.tcp?.flags, !flags.contains(.syn) {
                 let servers = configuration.likelyServerPortsTCP
                 if servers.contains(sourcePort) {
                     if servers.contains(destinationPort) {
-                        flip = !flags.contains(.syn) && sourcePort < destinationPort
+                        flip = sourcePort < destinationPort
                     } else {
                         flip = true
                     }
@@ -193,6 +216,7 @@ public struct FlowTracker: PacketSink {
             connection.analyzers = configuration.analyzers.analyzers(
                 transport: transport, originatorPort: connection.originatorPort, responderPort: connection.responderPort)
             connection.tcp?.reassembling = !connection.analyzers.isEmpty
+            connection.analyzerTimeout = connection.analyzers.compactMap(\.inactivityTimeout).min()
         }
         connection.vlan = packet.vlan
         connection.innerVLAN = packet.innerVLAN

@@ -147,10 +147,20 @@ public struct DecoderConfiguration: Sendable, Hashable {
     public var genevePorts: Set<UInt16> = [6081]
     /// UDP port decapsulated as Teredo (IPv6 in UDP).
     public var teredoPorts: Set<UInt16> = [3544]
+    /// Also decapsulate UDP on other ports whose payload is an IPv6 packet to or from the
+    /// Teredo prefix 2001:0::/32 (what Zeek's Teredo DPD signature finds, e.g. relay traffic).
+    public var detectTeredoByContent: Bool = true
     /// Most IP datagrams being reassembled at once; further fragments are dropped and counted.
     public var maxFragmentedDatagrams: Int = 4096
     /// How long an incomplete datagram waits for its other fragments (packet time).
     public var fragmentTimeout: NetworkDuration = .seconds(60)
+    /// Most bytes one reassembled datagram may hold (IP's own limit is 65535).
+    public var maxReassembledSize: Int = 65_535
+    /// Most fragments one datagram may arrive in before it is given up.
+    public var maxFragmentsPerDatagram: Int = 256
+    /// Deepest tunnel nesting decapsulated (Zeek's `Tunnel::max_depth`, default 2);
+    /// deeper packets raise `exceeded_tunnel_max_depth`.
+    public var maxTunnelDepth: Int = 2
 
     public init() {}
 }

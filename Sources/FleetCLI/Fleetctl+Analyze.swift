@@ -1,0 +1,123 @@
+public import ArgumentParser
+import FleetModel
+import Foundation
+public import ZeekLogs
+import FlowTracking
+
+extension ZeekLogFormat: ExpressibleByArgument {}
+
+extension Fleetctl {
+    /// `fleetctl analyze FILE...`: Zeek-style logs from pcap/pcapng files, offline.
+    public struct Analyze: ParsableCommand {
+        public static let configuration = CommandConfiguration(
+            abstract: "Analyze pcap/pcapng files offline and write Zeek-style logs.",
+            discussion: """
+                Writes conn.log, dns.log, http.log, ssl.log and weird.log (only logs that \
+                have rows) into --out, in Zeek's TSV format or as Zeek-style JSON lines.
+                """
+        )
+
+        @Argument(help: "Capture files (pcap or pcapng), read in order as one stream.")
+        public var files: [String]
+
+        @Option(name: .long, help: "Directory for the log files.")
+        public var out: String = "."
+
+        @Option(name: .long, help: "Log format: tsv (Zeek ASCII) or json.")
+        public var format: ZeekLogFormat = .tsv
+
+        @Flag(name: [.customShort("C"), .long], help: "Do not verify checksums (Zeek's -C).")
+        public var ignoreChecksums = false
+
+        @Option(name: .long, help: "Inactivity timeout of established TCP connections, in seconds.")
+        public var tcpTimeout: Double = 300
+
+        @Option(name: .long, help: "Inactivity timeout of UDP flows and TCP handshakes, in seconds.")
+        public var udpTimeout: Double = 60
+
+        @Option(name: .long, help: "Inactivity timeout of ICMP flows, in seconds.")
+        public var icmpTimeout: Double = 60
+
+        @Option(name: .long, help: "Most flows tracked at once; beyond it flows are evicted and logged.")
+        public var maxFlows: Int = 1_000_000
+
+        @Option(name: .long, help: "Seconds between interim conn records of long flows (0: none, as Zeek).")
+        public var interimInterval: Double = 0
+
+        @Flag(name: .long, help: "Report progress on stderr every 2 s (default: only when stderr is a terminal).")
+        public var progress = false
+
+        public init() {}
+
+        public func validate() throws {
+            guard !files.isEmpty else { throw ValidationError("give at least one capture file") }
+            for (name, value) in [("--tcp-timeout", tcpTimeout), ("--udp-timeout", udpTimeout), ("--icmp-timeout", icmpTimeout)]
+            where !(value > 0 && value < 1e9) {
+                throw ValidationError("\(name) must be a positive number of seconds")
+            }
+            guard interimInterval >= 0, interimInterval < 1e9 else {
+                throw ValidationError("--interim-interval must be 0 or a positive number of seconds")
+            }
+            guard maxFlows > 0 else { throw ValidationError("--max-flows must be positive") }
+        }
+
+        /// The analysis options these arguments stand for.
+        public var options: OfflineAnalysis.Options {
+            var options = OfflineAnalysis.Options()
+            options.format = format
+            options.outputDirectory = out
+            options.ignoreChecksums = ignoreChecksums
+            options.pipeline.flows.tcpInactivityTimeout = Self.duration(tcpTimeout)
+            options.pipeline.flows.udpInactivityTimeout = Self.duration(udpTimeout)
+            options.pipeline.flows.icmpInactivityTimeout = Self.duration(icmpTimeout)
+            options.pipeline.flows.maxFlows = maxFlows
+            options.pipeline.flows.interimInterval = interimInterval > 0 ? Self.duration(interimInterval) : nil
+            if progress || isatty(STDERR_FILENO) != 0 {
+                options.progress = { report in
+                    let seconds = Double(report.elapsed.components.seconds)
+                    FileHandle.standardError.write(Data(
+                        "\rfleetctl: \(report.file): \(report.packets) packets, \(report.bytes) bytes, \(Int(seconds)) s".utf8
+                    ))
+                }
+            }
+            return options
+        }
+
+        public func run() throws {
+            let options = options
+            let result: OfflineAnalysis.Result
+            do {
+                result = try OfflineAnalysis.run(files: files, options: options)
+            } catch {
+                Self.printError(error.message)
+                throw ExitCode.failure
+            }
+            if options.progress != nil { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+            print(Self.summaryText(result.summary), terminator: "")
+            if let damage = result.summary.damage {
+                Self.printError("\(damage) (logs hold the records before the damage)")
+                throw ExitCode.failure
+            }
+        }
+
+        /// The short report printed on stdout.
+        public static func summaryText(_ summary: OfflineAnalysis.Summary) -> String {
+            let seconds = Double(summary.elapsed.components.seconds) + Double(summary.elapsed.components.attoseconds) / 1e18
+            var text = "packets \(summary.packets)  bytes \(summary.bytes)  flows \(summary.flows)  weirds \(summary.weirds)\n"
+            for log in ["conn", "dns", "http", "ssl", "weird"] {
+                text += "\(log).log".padding(toLength: 10, withPad: " ", startingAt: 0) + "\(summary.rows[log, default: 0]) rows\n"
+            }
+            text += "elapsed " + String(format: "%.3f", seconds) + " s  "
+                + String(format: "%.0f", summary.packetsPerSecond) + " packets/s\n"
+            return text
+        }
+
+        static func printError(_ message: String) {
+            FileHandle.standardError.write(Data("fleetctl: error: \(message)\n".utf8))
+        }
+
+        static func duration(_ seconds: Double) -> NetworkDuration {
+            NetworkDuration(microseconds: Int64((seconds * 1_000_000).rounded()))
+        }
+    }
+}

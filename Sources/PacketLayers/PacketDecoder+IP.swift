@@ -1,0 +1,203 @@
+import FleetModel
+
+/// What the IP layer hands the transport layer.
+struct IPInfo {
+    var source: IPAddress
+    var destination: IPAddress
+    var isIPv6: Bool
+    var proto: UInt8
+    /// The IP length the header states (IPv4 total length; 40 + IPv6 payload length).
+    var ipLength: Int
+    /// Transport header start.
+    var transportStart: Int
+    /// End of the captured transport bytes (never past the stated IP length: Ethernet padding is cut).
+    var capturedEnd: Int
+    /// End of the transport bytes according to the IP header.
+    var declaredEnd: Int
+}
+
+/// IPv4 and IPv6, Zeek's order of checks (`IPAnalyzer::AnalyzePacket`).
+extension PacketDecoder {
+    mutating func decodeIP(
+        _ b: UnsafeRawBufferPointer, _ start: Int, _ end: Int, _ wireEnd: Int?, _ context: LayerContext,
+        reassembled: Bool = false
+    ) {
+        let available = end - start
+        guard available >= 20 else { return weird("truncated_IP", "IP", context) }
+        switch b.u8(start) >> 4 {
+        case 4:
+            decodeIPv4(b, start, end, wireEnd, context, reassembled: reassembled)
+        case 6:
+            guard available >= 40 else { return weird("truncated_IP", "IP", context) }
+            decodeIPv6(b, start, end, wireEnd, context, reassembled: reassembled)
+        default:
+            weird("unknown_ip_version", "IP", context)
+        }
+    }
+
+    mutating func decodeIPv4(
+        _ b: UnsafeRawBufferPointer, _ start: Int, _ end: Int, _ wireEnd: Int?, _ context: LayerContext, reassembled: Bool
+    ) {
+        let available = end - start
+        var total = Int(b.be16(start + 2))
+        if total == 0 {
+            // TCP segmentation offload zeroes the length; with checksums on Zeek gives up.
+            weird("ip_hdr_len_zero", "IP", context)
+            if configuration.verifyChecksums { return }
+            total = available
+        }
+        if let wireEnd, wireEnd - start < total { return weird("truncated_IP_len", "IP", context) }
+        let headerLength = Int(b.u8(start) & 0x0f) * 4
+        if headerLength > total { return weird("invalid_IP_header_size", "IP", context) }
+        if headerLength > available { return weird("internally_truncated_header", "IP", context) }
+        if headerLength < 20 { return weird("IPv4_min_header_size", "IP", context) }
+        if !reassembled { counters.ipv4 += 1 }
+        let source = b.ipv4Address(start + 12)
+        let destination = b.ipv4Address(start + 16)
+        if configuration.verifyChecksums, !reassembled,
+           InternetChecksum.fold(InternetChecksum.sum(b, start..<start + headerLength)) != 0xffff {
+            return weird("bad_IP_checksum", "IP", source: source, destination: destination)
+        }
+        let capturedEnd = min(end, start + total)
+        let proto = b.u8(start + 9)
+        let flags = b.be16(start + 6)
+        let moreFragments = flags & 0x2000 != 0
+        let fragmentOffset = Int(flags & 0x1fff) * 8
+        if !reassembled, moreFragments || fragmentOffset != 0 {
+            counters.fragments += 1
+            if capturedEnd - start < total {
+                weird("incompletely_captured_fragment", "IP", source: source, destination: destination)
+                // Only the first fragment is still worth a look (header-only traces).
+                guard fragmentOffset == 0 else {
+                    counters.fragmentsDropped += 1
+                    return
+                }
+            } else {
+                let key = FragmentKey(source: source, destination: destination, id: UInt32(b.be16(start + 4)), proto: proto)
+                return addFragment(
+                    key: key, b, data: start + headerLength..<start + total, offset: fragmentOffset, more: moreFragments,
+                    header: fragmentOffset == 0 ? .ipv4(start..<start + headerLength) : nil, context: context,
+                    source: source, destination: destination
+                )
+            }
+        }
+        var inner = context
+        inner.outerSource = source
+        inner.outerDestination = destination
+        let info = IPInfo(
+            source: source, destination: destination, isIPv6: false, proto: proto, ipLength: total,
+            transportStart: start + headerLength, capturedEnd: capturedEnd, declaredEnd: start + total
+        )
+        decodeTransport(b, info, inner)
+    }
+
+    mutating func decodeIPv6(
+        _ b: UnsafeRawBufferPointer, _ start: Int, _ end: Int, _ wireEnd: Int?, _ context: LayerContext, reassembled: Bool
+    ) {
+        let total = 40 + Int(b.be16(start + 4))
+        if let wireEnd, wireEnd - start < total { return weird("truncated_IP_len", "IP", context) }
+        let source = b.ipv6Address(start + 8)
+        let destination = b.ipv6Address(start + 24)
+        let declaredEnd = start + total
+        let capturedEnd = min(end, declaredEnd)
+        var next = b.u8(start + 6)
+        var offset = start + 40
+        var headers = 0
+        // Extension headers: Zeek counts them in the header length, so a chain past the
+        // stated length is invalid_IP_header_size and one past the capture internally truncated.
+        chain: while headers < 16 {
+            let length: Int
+            switch next {
+            case 0, 43, 60, 139, 140:
+                guard declaredEnd - offset >= 2 else { return weird("invalid_IP_header_size", "IP", context) }
+                guard capturedEnd - offset >= 2 else { return weird("internally_truncated_header", "IP", context) }
+                length = (Int(b.u8(offset + 1)) + 1) * 8
+            case 51:  // AH: length in 4-byte units, minus 2
+                guard declaredEnd - offset >= 2 else { return weird("invalid_IP_header_size", "IP", context) }
+                guard capturedEnd - offset >= 2 else { return weird("internally_truncated_header", "IP", context) }
+                length = (Int(b.u8(offset + 1)) + 2) * 4
+            case 44:
+                length = 8
+            default:
+                break chain
+            }
+            if declaredEnd - offset < length { return weird("invalid_IP_header_size", "IP", context) }
+            if capturedEnd - offset < length { return weird("internally_truncated_header", "IP", context) }
+            if next == 44 {
+                let field = b.be16(offset + 2)
+                let fragmentOffset = Int(field >> 3) * 8
+                let more = field & 0x0001 != 0
+                let after = b.u8(offset)
+                if reassembled || (fragmentOffset == 0 && !more) {
+                    // Atomic fragment (RFC 6946), or the header left in a reassembled datagram.
+                    next = after
+                    offset += length
+                    headers += 1
+                    continue
+                }
+                counters.ipv6 += 1
+                counters.fragments += 1
+                if capturedEnd < declaredEnd {
+                    weird("incompletely_captured_fragment", "IP", source: source, destination: destination)
+                    counters.fragmentsDropped += 1
+                    return
+                }
+                let key = FragmentKey(source: source, destination: destination, id: b.be32(offset + 4), proto: 0)
+                return addFragment(
+                    key: key, b, data: offset + 8..<declaredEnd, offset: fragmentOffset, more: more,
+                    header: fragmentOffset == 0 ? .ipv6(start..<start + 40, next: after) : nil, context: context,
+                    source: source, destination: destination
+                )
+            }
+            next = b.u8(offset)
+            offset += length
+            headers += 1
+        }
+        if !reassembled { counters.ipv6 += 1 }
+        if next == 59 {
+            // No next header: a Teredo bubble is normal, anything else is weird.
+            if !context.inTeredo { weird("ipv6_no_next", "IP", source: source, destination: destination) }
+            return
+        }
+        var inner = context
+        inner.outerSource = source
+        inner.outerDestination = destination
+        let info = IPInfo(
+            source: source, destination: destination, isIPv6: true, proto: next, ipLength: total,
+            transportStart: offset, capturedEnd: capturedEnd, declaredEnd: declaredEnd
+        )
+        decodeTransport(b, info, inner)
+    }
+
+    /// Feeds one fragment to the reassembler and decodes the datagram once it is complete.
+    mutating func addFragment(
+        key: FragmentKey, _ b: UnsafeRawBufferPointer, data: Range<Int>, offset: Int, more: Bool,
+        header: FragmentHeader?, context: LayerContext, source: IPAddress, destination: IPAddress
+    ) {
+        let result = fragments.add(
+            key: key, bytes: b, data: data, offset: offset, more: more, header: header, now: currentTime,
+            configuration: configuration
+        )
+        if fragments.expiredByLimit > 0 {
+            counters.fragmentsDropped += UInt64(fragments.expiredByLimit)
+            fragments.expiredByLimit = 0
+        }
+        switch result {
+        case .pending:
+            return
+        case .dropped(let fragmentCount, let name):
+            counters.fragmentsDropped += UInt64(fragmentCount)
+            if let name { weird(name, "IP", source: source, destination: destination) }
+        case .complete(let datagram):
+            counters.reassembled += 1
+            let index = reassembledBuffers.count
+            reassembledBuffers.append([])
+            var inner = context
+            inner.buffer = index
+            datagram.withUnsafeBytes { bytes in
+                decodeIP(bytes, 0, bytes.count, bytes.count, inner, reassembled: true)
+            }
+            reassembledBuffers[index] = datagram
+        }
+    }
+}

@@ -1,0 +1,125 @@
+import FleetModel
+
+/// TCP, UDP, ICMP/ICMPv6 headers and their checksums.
+extension PacketDecoder {
+    mutating func decodeTransport(_ b: UnsafeRawBufferPointer, _ ip: IPInfo, _ context: LayerContext) {
+        switch ip.proto {
+        case 6: decodeTCP(b, ip, context)
+        case 17: decodeUDP(b, ip, context)
+        case 1, 58: decodeICMP(b, ip, context)
+        case 4, 41: decodeIPInIP(b, ip, context)
+        case 47: decodeGRE(b, ip, context)
+        default:
+            // Other transports (ESP, SCTP, ...) go to the tracker as they are, without ports.
+            deliver(packet(ip, context, payload: ip.transportStart..<max(ip.transportStart, ip.capturedEnd),
+                           payloadLength: max(0, ip.declaredEnd - ip.transportStart)), context)
+        }
+    }
+
+    /// Zeek's `CheckHeaderTrunc`: stated too short is `truncated_header`, captured too short internally truncated.
+    mutating func checkHeader(_ minimum: Int, _ ip: IPInfo, _ source: String) -> Bool {
+        if ip.declaredEnd - ip.transportStart < minimum {
+            weird("truncated_header", source, source: ip.source, destination: ip.destination)
+            return false
+        }
+        if ip.capturedEnd - ip.transportStart < minimum {
+            weird("internally_truncated_header", source, source: ip.source, destination: ip.destination)
+            return false
+        }
+        return true
+    }
+
+    func packet(_ ip: IPInfo, _ context: LayerContext, payload: Range<Int>, payloadLength: Int) -> DecodedPacket {
+        DecodedPacket(
+            timestamp: currentTime, source: ip.source, destination: ip.destination, ipProto: ip.proto,
+            ipLength: ip.ipLength, payload: payload, payloadLength: payloadLength, vlan: context.vlan,
+            innerVLAN: context.innerVLAN, tunnel: context.tunnel
+        )
+    }
+
+    /// Verifies a transport checksum over `range` (pseudo-header included unless ICMPv4).
+    func transportChecksumValid(_ b: UnsafeRawBufferPointer, _ ip: IPInfo, _ range: Range<Int>, pseudo: Bool) -> Bool {
+        var sum: UInt64 = 0
+        if pseudo {
+            sum = InternetChecksum.pseudoHeaderSum(
+                source: ip.source, destination: ip.destination, proto: ip.proto, length: range.count
+            )
+        }
+        return InternetChecksum.fold(InternetChecksum.sum(b, range, initial: sum)) == 0xffff
+    }
+
+    mutating func decodeTCP(_ b: UnsafeRawBufferPointer, _ ip: IPInfo, _ context: LayerContext) {
+        guard checkHeader(20, ip, "TCP") else { return }
+        let start = ip.transportStart
+        let headerLength = Int(b.u8(start + 12) >> 4) * 4
+        guard headerLength >= 20 else {
+            return weird("bad_TCP_header_len", "TCP", source: ip.source, destination: ip.destination)
+        }
+        guard start + headerLength <= ip.declaredEnd, start + headerLength <= ip.capturedEnd else {
+            return weird("truncated_header", "TCP", source: ip.source, destination: ip.destination)
+        }
+        var result = packet(
+            ip, context, payload: start + headerLength..<ip.capturedEnd, payloadLength: ip.declaredEnd - start - headerLength
+        )
+        result.sourcePort = b.be16(start)
+        result.destinationPort = b.be16(start + 2)
+        result.tcp = TCPSegmentInfo(
+            sequence: b.be32(start + 4), acknowledgment: b.be32(start + 8),
+            flags: TCPFlags(rawValue: b.u8(start + 13) & 0x3f), window: b.be16(start + 14)
+        )
+        if configuration.verifyChecksums, ip.capturedEnd >= ip.declaredEnd {
+            result.checksumValid = transportChecksumValid(b, ip, start..<ip.declaredEnd, pseudo: true)
+        }
+        deliver(result, context)
+    }
+
+    mutating func decodeUDP(_ b: UnsafeRawBufferPointer, _ ip: IPInfo, _ context: LayerContext) {
+        guard checkHeader(8, ip, "UDP") else { return }
+        let start = ip.transportStart
+        let declared = ip.declaredEnd - start
+        let stated = Int(b.be16(start + 4))
+        let sourcePort = b.be16(start)
+        let destinationPort = b.be16(start + 2)
+        if stated != declared {
+            counters.weirds += 1
+            let id = ConnIDShim.make(ip.source, sourcePort, ip.destination, destinationPort)
+            queuedWeirds.append((queuedPackets.count, WeirdRecord(
+                ts: currentTime, id: id, name: "UDP_datagram_length_mismatch", addl: "\(stated) != \(declared)", source: "UDP"
+            )))
+        }
+        let udpLength = stated >= 8 && stated <= declared ? stated : declared
+        let udpEnd = start + udpLength
+        var result = packet(ip, context, payload: start + 8..<min(ip.capturedEnd, udpEnd), payloadLength: udpLength - 8)
+        result.sourcePort = sourcePort
+        result.destinationPort = destinationPort
+        let checksum = b.be16(start + 6)
+        if configuration.verifyChecksums, ip.capturedEnd >= udpEnd, !(checksum == 0 && !ip.isIPv6) {
+            result.checksumValid = transportChecksumValid(b, ip, start..<udpEnd, pseudo: true)
+        }
+        deliver(result, context)
+        // Zeek never hands a packet with a bad checksum to the tunnel analyzers.
+        if result.checksumValid {
+            decodeUDPTunnel(b, ip, context, result)
+        }
+    }
+
+    mutating func decodeICMP(_ b: UnsafeRawBufferPointer, _ ip: IPInfo, _ context: LayerContext) {
+        guard checkHeader(8, ip, "ICMP") else { return }
+        let start = ip.transportStart
+        var result = packet(ip, context, payload: start + 8..<ip.capturedEnd, payloadLength: ip.declaredEnd - start - 8)
+        result.icmpType = b.u8(start)
+        result.icmpCode = b.u8(start + 1)
+        // Verified only when fully captured: a snaplen cut is no reason to distrust the packet.
+        if configuration.verifyChecksums, ip.capturedEnd >= ip.declaredEnd {
+            result.checksumValid = transportChecksumValid(b, ip, start..<ip.declaredEnd, pseudo: ip.proto == 58)
+        }
+        deliver(result, context)
+    }
+}
+
+/// Builds weird endpoints with ports.
+enum ConnIDShim {
+    static func make(_ source: IPAddress, _ sourcePort: UInt16, _ destination: IPAddress, _ destinationPort: UInt16) -> ConnID {
+        ConnID(originatorHost: source, originatorPort: sourcePort, responderHost: destination, responderPort: destinationPort)
+    }
+}

@@ -1,0 +1,73 @@
+/// Byte-level text encodings of Zeek's writers.
+enum ZeekEscaping {
+    private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
+
+    /// Appends `\xNN`.
+    @inline(__always)
+    static func appendHexEscape(_ byte: UInt8, to output: inout [UInt8]) {
+        output.append(UInt8(ascii: "\\"))
+        output.append(UInt8(ascii: "x"))
+        output.append(hexDigits[Int(byte >> 4)])
+        output.append(hexDigits[Int(byte & 0x0f)])
+    }
+
+    /// A string field as Zeek's ASCII writer prints it: `(empty)` for "",
+    /// `\x2d` for a lone `-`, control bytes, DEL, `\` and (inside sets) `,`
+    /// as `\xNN`; valid UTF-8 passes unchanged.
+    static func appendTSV(_ text: String, inSet: Bool, to output: inout [UInt8]) {
+        if text.isEmpty {
+            output.append(contentsOf: "(empty)".utf8)
+            return
+        }
+        if text == "-" {
+            appendHexEscape(UInt8(ascii: "-"), to: &output)
+            return
+        }
+        for byte in text.utf8 {
+            if byte < 0x20 || byte == 0x7f || byte == UInt8(ascii: "\\") || (inSet && byte == UInt8(ascii: ",")) {
+                appendHexEscape(byte, to: &output)
+            } else {
+                output.append(byte)
+            }
+        }
+    }
+
+    /// A JSON string literal (with quotes): `"` and `\` backslash-escaped,
+    /// control bytes as `\u00NN`, UTF-8 passed through, as Zeek's JSON writer.
+    static func appendJSONString(_ text: String, to output: inout [UInt8]) {
+        output.append(UInt8(ascii: "\""))
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "\""): output.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\"")])
+            case UInt8(ascii: "\\"): output.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\\")])
+            case 0x0a: output.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "n")])
+            case 0x0d: output.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "r")])
+            case 0x09: output.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "t")])
+            case 0..<0x20, 0x7f:
+                output.append(contentsOf: "\\u00".utf8)
+                output.append(hexDigits[Int(byte >> 4)])
+                output.append(hexDigits[Int(byte & 0x0f)])
+            default: output.append(byte)
+            }
+        }
+        output.append(UInt8(ascii: "\""))
+    }
+
+    /// Microseconds as a JSON number: six decimals with trailing zeros trimmed
+    /// (at least one decimal kept), e.g. `1300475167.096535`, `120.0`.
+    static func appendJSONSeconds(_ microseconds: Int64, to output: inout [UInt8]) {
+        var text = Array(sixDecimals(microseconds).utf8)
+        while text.count >= 2, text[text.count - 1] == UInt8(ascii: "0"), text[text.count - 2] != UInt8(ascii: ".") {
+            text.removeLast()
+        }
+        output.append(contentsOf: text)
+    }
+
+    /// `60.991770`: Zeek's `time`/`interval` text.
+    static func sixDecimals(_ value: Int64) -> String {
+        let magnitude = value.magnitude
+        let fraction = String(magnitude % 1_000_000)
+        return (value < 0 ? "-" : "") + String(magnitude / 1_000_000) + "."
+            + String(repeating: "0", count: 6 - fraction.count) + fraction
+    }
+}

@@ -1,1 +1,0 @@
-// Zeek TSV and JSON log writers (issue 2).
