@@ -20,14 +20,14 @@ struct FleetBench: ParsableCommand {
     @Argument(help: "The pcap or pcapng file to read.") var file: String
     @Option(help: "Flow-table limit (FlowConfiguration.maxFlows).") var maxFlows: Int?
     @Option(help: "Drain records every N packets.") var drainEvery = 4_096
-    @Option(help: "Read the file this many times in a row (the file stays in page cache).") var repeat: Int = 1
+    @Option(name: .customLong("repeat"), help: "Read the file this many times in a row (the file stays in page cache).") var repetitions = 1
     @Flag(help: "Skip transport checksum verification (Zeek -C).") var ignoreChecksums = false
 
     func run() throws {
         var configuration = PipelineConfiguration()
         if let maxFlows { configuration.flows.maxFlows = maxFlows }
         if ignoreChecksums { configuration.decoder.verifyChecksums = false }
-        for _ in 0..<max(`repeat`, 1) {
+        for _ in 0..<max(repetitions, 1) {
             try measure(configuration)
         }
     }
