@@ -72,6 +72,7 @@ public struct TCPConversation: Sendable {
         segment(from: .server, flags: [.syn, .ack], options: mss + [1, 3, 3, 7], consumes: 1)
         advance(by: halfRoundTrip)
         segment(from: .client, flags: [.ack])
+        advance(by: segmentGap)
     }
 
     /// Sends `payload` from `side`, split into MSS-sized segments (PSH on the last),
@@ -107,11 +108,13 @@ public struct TCPConversation: Sendable {
         segment(from: side.other, flags: [.fin, .ack], consumes: 1)
         advance(by: halfRoundTrip)
         segment(from: side, flags: [.ack])
+        advance(by: segmentGap)
     }
 
     /// Abort by `side`: one RST (with ACK).
     public mutating func reset(from side: Side) {
         segment(from: side, flags: [.rst, .ack])
+        advance(by: segmentGap)
     }
 
     /// One raw segment from `side` at the current time, advancing that side's sequence
