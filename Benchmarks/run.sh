@@ -23,7 +23,7 @@ REPS="${REPS:-5}"
 PACKETS="${PACKETS:-1000000}"
 FLOWS="${FLOWS:-100000}"
 SEED="${SEED:-1}"
-SMALL_MAX_FLOWS="${SMALL_MAX_FLOWS:-10000}"
+SMALL_MAX_FLOWS="${SMALL_MAX_FLOWS:-1000}"
 RESULTS="${RESULTS:-Benchmarks/results/latest.md}"
 
 log() { printf '%s\n' "$*" >&2; }
@@ -197,7 +197,9 @@ mkdir -p "$(dirname "$RESULTS")"
     echo "- Flow-table bound: \`fleet-bench --max-flows $SMALL_MAX_FLOWS\` on 1x and 2x packets (bound-1x, bound-2x) vs unbounded on 2x; peak RSS should stay flat for the bounded runs."
     [ "$HAS_MAXFLOWS_FLEETCTL" -eq 1 ] || echo "- \`fleetctl analyze\` has no --max-flows option yet: its bound check was skipped."
     [ "$FLEETCTL_OK" -eq 1 ] || echo "- \`fleetctl analyze\` is not available yet: skipped."
-    echo "- fleet-bench last line: \`$(tail -1 "$TMP/fleet-bench.out" 2>/dev/null)\`"
+    for name in fleet-bench bound-1x bound-2x unbounded-2x; do
+        [ -f "$TMP/$name.out" ] && echo "- $name last line: \`$(tail -1 "$TMP/$name.out")\`"
+    done
     echo "- Peers: softflowd $(dpkg-query -W -f='${Version}' softflowd 2>/dev/null) (\`-r FILE -n 127.0.0.1:9 -v 9 -6 -m 2xPACKETS\`, driven through softflowctl), argus $(dpkg-query -W -f='${Version}' argus-server 2>/dev/null) (\`-r FILE -w /dev/null\`), nfpcapd $(dpkg-query -W -f='${Version}' nfdump 2>/dev/null) (\`-r FILE -w DIR\`)."
 } >"$RESULTS"
 

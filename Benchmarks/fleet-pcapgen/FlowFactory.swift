@@ -239,7 +239,7 @@ struct FlowFactory {
         tcp.handshake()
         tcp.send(TLSPayload.clientHello(serverName: "registry-1.docker.io", random: random.bytes(32)), from: .client)
         tcp.send(TLSPayload.serverHello(random: random.bytes(32)) + TLSPayload.opaqueRecord(length: 2_900), from: .server)
-        let chunks = scaled(random.int(100...600))
+        let chunks = scaled(random.int(40...200))
         let pause = micros(random.int(50_000...400_000))
         for index in 0..<chunks {
             tcp.send(TLSPayload.opaqueRecord(length: 5_000, seed: UInt8(truncatingIfNeeded: index)), from: .server)
