@@ -8,7 +8,8 @@
 # sits in the page cache), then times, REPS times each (medians reported):
 #   libpcap loop   Benchmarks/pcap-loop/pcap_loop.c, cc -O2 -lpcap (the baseline)
 #   fleet-bench    Capture.PcapFileReader -> FlowTracking.PacketPipeline, records discarded
-#   fleetctl       `fleetctl analyze FILE --out DIR` (writes Zeek logs)
+#   fleetctl       `fleetctl analyze FILE --out DIR -o none` (writes Zeek logs)
+#   fleetctl-detect  the same plus the detectors (findings as JSON lines)
 #   softflowd      -r FILE, NetFlow v9 to 127.0.0.1:9 (loopback discard port)
 #   argus          -r FILE -w /dev/null
 #   nfpcapd        -r FILE -w DIR
@@ -134,7 +135,8 @@ for rep in $(seq 1 "$REPS"); do
     timed fleet-bench "$BIN/fleet-bench" "$MIX"
     if [ "$FLEETCTL_OK" -eq 1 ]; then
         rm -rf "$TMP/logs"; mkdir -p "$TMP/logs"
-        timed fleetctl-analyze "$BIN/fleetctl" analyze "$MIX" --out "$TMP/logs"
+        timed fleetctl-analyze "$BIN/fleetctl" analyze "$MIX" --out "$TMP/logs" -o none
+        timed fleetctl-detect "$BIN/fleetctl" analyze "$MIX" --out "$TMP/logs" -o json
     fi
     run_softflowd
     timed argus argus -r "$MIX" -w /dev/null
@@ -149,9 +151,9 @@ for rep in $(seq 1 "$REPS"); do
     timed unbounded-2x "$BIN/fleet-bench" "$MIX2"
     if [ "$HAS_MAXFLOWS_FLEETCTL" -eq 1 ]; then
         rm -rf "$TMP/logs"; mkdir -p "$TMP/logs"
-        timed fleetctl-bound-1x "$BIN/fleetctl" analyze "$MIX" --out "$TMP/logs" --max-flows "$SMALL_MAX_FLOWS"
+        timed fleetctl-bound-1x "$BIN/fleetctl" analyze "$MIX" --out "$TMP/logs" -o none --max-flows "$SMALL_MAX_FLOWS"
         rm -rf "$TMP/logs"; mkdir -p "$TMP/logs"
-        timed fleetctl-bound-2x "$BIN/fleetctl" analyze "$MIX2" --out "$TMP/logs" --max-flows "$SMALL_MAX_FLOWS"
+        timed fleetctl-bound-2x "$BIN/fleetctl" analyze "$MIX2" --out "$TMP/logs" -o none --max-flows "$SMALL_MAX_FLOWS"
     fi
 done
 
@@ -189,7 +191,7 @@ mkdir -p "$(dirname "$RESULTS")"
     echo
     echo "| run | packets | wall s | wall pps | self pps | CPU pps | peak RSS MiB |"
     echo "|---|---:|---:|---:|---:|---:|---:|"
-    for name in libpcap-loop fleet-bench fleetctl-analyze softflowd argus nfpcapd bound-1x bound-2x unbounded-2x fleetctl-bound-1x fleetctl-bound-2x; do
+    for name in libpcap-loop fleet-bench fleetctl-analyze fleetctl-detect softflowd argus nfpcapd bound-1x bound-2x unbounded-2x fleetctl-bound-1x fleetctl-bound-2x; do
         grep -q "^$name " "$TMP/runs" && table_row "$name"
     done
     echo
