@@ -44,7 +44,6 @@ extension FlowTracker {
             var analyzers = connection.analyzers
             connection.analyzers = []
             var services = connection.services
-            var gapsSeen = false
             var weirdNames: [String] = []
             let outcome = connection.tcp?.process(
                 originatorSide: isOrig, segment: segment, payload: captured, length: packet.payloadLength,
@@ -53,12 +52,10 @@ extension FlowTracker {
                     Self.feed(&analyzers, services: &services, data: data, fromOriginator: fromOriginator, time: time, context: context, output: &output)
                 },
                 gap: { fromOriginator, length in
-                    gapsSeen = true
                     Self.gap(&analyzers, length: length, fromOriginator: fromOriginator, time: time, context: context, output: &output)
                 },
                 weird: { name in weirdNames.append(name) }
             )
-            _ = gapsSeen
             connection.tcp?.reassembling = !analyzers.isEmpty
             connection.history = history
             connection.analyzers = analyzers

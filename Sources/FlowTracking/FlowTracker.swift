@@ -38,11 +38,8 @@ public struct FlowTracker: PacketSink {
 
     /// Emits final records for every open flow (end of input) and empties the table.
     public mutating func finishAll() {
-        for slot in connections.indices {
-            if let connection = connections[slot] {
-                _ = connection
-                remove(slot: Int32(slot), reason: .endOfInput)
-            }
+        for slot in connections.indices where connections[slot] != nil {
+            remove(slot: Int32(slot), reason: .endOfInput)
         }
         timers.removeAll()
     }
