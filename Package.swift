@@ -16,6 +16,8 @@ let package = Package(
         .executable(name: "fleetctl", targets: ["fleetctl"]),
         .executable(name: "fleet-bench", targets: ["fleet-bench"]),
         .executable(name: "fleet-pcapgen", targets: ["fleet-pcapgen"]),
+        .executable(name: "fleet-agent", targets: ["fleet-agent"]),
+        .executable(name: "fleet-aggregator", targets: ["fleet-aggregator"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -75,8 +77,20 @@ let package = Package(
         .target(
             name: "AgentRuntime",
             dependencies: [
-                "AgentCore", "Capture", "FleetModel", "FlowTracking", "PacketLayers",
+                "AgentCore", "Capture", "FleetModel", "FlowTracking", "PacketLayers", "FleetWire",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .target(
+            name: "AggregatorRuntime",
+            dependencies: [
+                "FleetModel", "FleetWire", "Storage",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
             ],
             swiftSettings: strictSettings
         ),
@@ -91,6 +105,28 @@ let package = Package(
 
         // Thin executables.
         .executableTarget(name: "fleetctl", dependencies: ["FleetCLI", .product(name: "ArgumentParser", package: "swift-argument-parser")], swiftSettings: strictSettings),
+        .executableTarget(
+            name: "fleet-aggregator",
+            dependencies: [
+                "AggregatorRuntime", "Storage", "StorageSQLite",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .executableTarget(
+            name: "fleet-agent",
+            dependencies: [
+                "AgentRuntime", "AgentCore", "Capture", "FleetWire", "FlowTracking",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            swiftSettings: strictSettings
+        ),
         .executableTarget(
             name: "fleet-pcapgen",
             dependencies: [
@@ -151,6 +187,17 @@ let package = Package(
         .testTarget(
             name: "AgentRuntimeTests",
             dependencies: ["AgentRuntime", "AgentCore", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "AggregatorRuntimeTests",
+            dependencies: [
+                "AggregatorRuntime", "AgentRuntime", "AgentCore", "Capture", "FleetWire", "FleetModel",
+                "Storage", "StorageSQLite", "FleetCLI", "FleetTesting", "FlowTracking",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
             swiftSettings: strictSettings
         ),
         .testTarget(name: "ZeekLogsTests", dependencies: ["ZeekLogs"], swiftSettings: strictSettings),

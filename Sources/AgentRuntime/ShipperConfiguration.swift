@@ -1,0 +1,98 @@
+public import AgentCore
+public import FleetModel
+public import FleetWire
+
+/// Settings of a ``Shipper``.
+public struct ShipperConfiguration: Sendable {
+    /// Aggregator host (name or address).
+    public var host: String
+    /// Aggregator ingest port.
+    public var port: Int
+    /// This agent's id (the aggregator binds the token to it).
+    public var agentID: String
+    /// The agent's token.
+    public var token: String
+    /// Host name sent in the hello.
+    public var hostname: String
+    /// Agent software version sent in the hello.
+    public var agentVersion: String
+    /// Window, memory bound and sequence reservation of the delivery ledger.
+    public var ledger: DeliveryLedger.Configuration
+    /// Reconnect backoff.
+    public var backoff: Backoff.Configuration
+    /// After the input ends, how long to wait for every batch to be acknowledged before spooling
+    /// the rest and returning.
+    public var drainTimeout: Duration
+    /// How long one connection attempt (TCP connect plus hello) may take.
+    public var connectTimeout: Duration
+    /// Frame codec (compression) for outgoing batches and limits for incoming replies.
+    public var codec: WireCodec
+
+    /// Creates a configuration with the defaults of the ledger and backoff, a 60 s drain timeout
+    /// and a 10 s connect timeout.
+    public init(
+        host: String, port: Int, agentID: String, token: String, hostname: String, agentVersion: String,
+        ledger: DeliveryLedger.Configuration = DeliveryLedger.Configuration(),
+        backoff: Backoff.Configuration = Backoff.Configuration(),
+        drainTimeout: Duration = .seconds(60), connectTimeout: Duration = .seconds(10), codec: WireCodec = WireCodec()
+    ) {
+        self.host = host
+        self.port = port
+        self.agentID = agentID
+        self.token = token
+        self.hostname = hostname
+        self.agentVersion = agentVersion
+        self.ledger = ledger
+        self.backoff = backoff
+        self.drainTimeout = drainTimeout
+        self.connectTimeout = connectTimeout
+        self.codec = codec
+    }
+}
+
+/// One batch of records handed to the ``Shipper``, with the agent's counters at that moment.
+public struct OutgoingBatch: Sendable {
+    /// The records.
+    public var records: RecordBatch
+    /// Cumulative capture counters (the shipper fills in the spool fields).
+    public var stats: WireCaptureStats
+
+    /// Creates a batch.
+    public init(records: RecordBatch, stats: WireCaptureStats = WireCaptureStats()) {
+        self.records = records
+        self.stats = stats
+    }
+}
+
+/// How a ``Shipper/run(input:)`` ended.
+public struct ShipperSummary: Sendable, Hashable {
+    /// Why it returned.
+    public enum Ending: Sendable, Hashable {
+        /// Input ended and every batch was acknowledged.
+        case drained
+        /// A stop was requested: unacknowledged batches are in the spool.
+        case stopped
+        /// Input ended but the drain timeout passed: unacknowledged batches are in the spool.
+        case timedOut
+    }
+
+    /// Why it returned.
+    public var ending: Ending
+    /// Batches left unacknowledged (all spooled).
+    public var pendingBatches: Int
+    /// The ledger's counters.
+    public var ledger: DeliveryLedger.Counters
+    /// Connections established.
+    public var connections: UInt64
+    /// Connection attempts that failed (including rejected hellos).
+    public var failedConnects: UInt64
+}
+
+/// A failure that stops the shipper.
+public struct ShipperError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// What went wrong.
+    public var message: String
+    /// Creates an error.
+    public init(_ message: String) { self.message = message }
+    public var description: String { message }
+}
