@@ -73,6 +73,8 @@ public final class IngestServer: Sendable {
             .serverChannelOption(.backlog, value: 256)
             .childChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelOption(.tcpOption(.tcp_nodelay), value: 1)
+            // A peer that half-closes mid-frame still gets its Error frame (truncated frame).
+            .childChannelOption(.allowRemoteHalfClosure, value: true)
             .bind(host: configuration.host, port: configuration.port) { child in
                 child.eventLoop.makeCompletedFuture {
                     try child.pipeline.syncOperations.addHandler(ByteToMessageHandler(WireMessageDecoder(limits: limits)))
@@ -109,7 +111,8 @@ public final class IngestServer: Sendable {
         logger.info("ingest server stopped", metadata: ["listen.port": "\(localPort)"])
     }
 
-    /// Stops accepting connections; ``run()`` then returns once open sessions end.
+    /// Stops accepting connections; ``run()`` then returns once open sessions end (cancel the
+    /// task running ``run()`` to end them at once).
     public func close() {
         serverChannel.channel.close(promise: nil)
     }
