@@ -16,7 +16,9 @@ public struct ShipperConfiguration: Sendable {
     public var hostname: String
     /// Agent software version sent in the hello.
     public var agentVersion: String
-    /// Window, memory bound and sequence reservation of the delivery ledger.
+    /// Window, memory bound and sequence reservation of the delivery ledger. The default reserves
+    /// one sequence number at a time (one small durable write per batch) so that a restarted agent
+    /// continues with the next number and the aggregator's gap detection stays meaningful.
     public var ledger: DeliveryLedger.Configuration
     /// Reconnect backoff.
     public var backoff: Backoff.Configuration
@@ -28,11 +30,11 @@ public struct ShipperConfiguration: Sendable {
     /// Frame codec (compression) for outgoing batches and limits for incoming replies.
     public var codec: WireCodec
 
-    /// Creates a configuration with the defaults of the ledger and backoff, a 60 s drain timeout
+    /// Creates a configuration with the ledger's defaults (but a reservation of 1), backoff defaults, a 60 s drain timeout
     /// and a 10 s connect timeout.
     public init(
         host: String, port: Int, agentID: String, token: String, hostname: String, agentVersion: String,
-        ledger: DeliveryLedger.Configuration = DeliveryLedger.Configuration(),
+        ledger: DeliveryLedger.Configuration = DeliveryLedger.Configuration(sequenceReservation: 1),
         backoff: Backoff.Configuration = Backoff.Configuration(),
         drainTimeout: Duration = .seconds(60), connectTimeout: Duration = .seconds(10), codec: WireCodec = WireCodec()
     ) {

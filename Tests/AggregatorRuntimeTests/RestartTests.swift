@@ -155,5 +155,8 @@ import Testing
         }
         try await TestSupport.expectStore(store, holds: expected)
         #expect(try TestSupport.spool(directory.file("spool")).load().sequences.isEmpty)
+        let agent = try #require(try await store.agent("agent-1"))
+        #expect(agent.counters.missedBatches == 0)
+        #expect(agent.lastSequence == UInt64(batches.count))
     }
 }
