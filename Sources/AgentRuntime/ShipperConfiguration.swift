@@ -1,6 +1,7 @@
 public import AgentCore
 public import FleetModel
 public import FleetWire
+public import NIOSSL
 
 /// Settings of a ``Shipper``.
 public struct ShipperConfiguration: Sendable {
@@ -29,6 +30,8 @@ public struct ShipperConfiguration: Sendable {
     public var connectTimeout: Duration
     /// Frame codec (compression) for outgoing batches and limits for incoming replies.
     public var codec: WireCodec
+    /// TLS to the aggregator; nil means plain TCP (only when explicitly asked for).
+    public var tls: ShipperTLS?
 
     /// Creates a configuration with the ledger's defaults (but a reservation of 1), backoff defaults, a 60 s drain timeout
     /// and a 10 s connect timeout.
@@ -36,8 +39,10 @@ public struct ShipperConfiguration: Sendable {
         host: String, port: Int, agentID: String, token: String, hostname: String, agentVersion: String,
         ledger: DeliveryLedger.Configuration = DeliveryLedger.Configuration(sequenceReservation: 1),
         backoff: Backoff.Configuration = Backoff.Configuration(),
-        drainTimeout: Duration = .seconds(60), connectTimeout: Duration = .seconds(10), codec: WireCodec = WireCodec()
+        drainTimeout: Duration = .seconds(60), connectTimeout: Duration = .seconds(10), codec: WireCodec = WireCodec(),
+        tls: ShipperTLS? = nil
     ) {
+        self.tls = tls
         self.host = host
         self.port = port
         self.agentID = agentID
@@ -97,4 +102,30 @@ public struct ShipperError: Error, Sendable, Hashable, CustomStringConvertible {
     /// Creates an error.
     public init(_ message: String) { self.message = message }
     public var description: String { message }
+}
+
+/// TLS settings of the agent's connection: server certificate verification is always on.
+public struct ShipperTLS: Sendable {
+    /// The client context.
+    public var context: NIOSSLContext
+    /// Name checked against the server certificate (and sent as SNI). NIOSSL also accepts a
+    /// certificate whose IP address SAN matches the connected address; with nil, that is the only
+    /// identity check (connecting to an IP address).
+    public var serverHostname: String?
+
+    /// Creates settings from a context.
+    public init(context: NIOSSLContext, serverHostname: String?) {
+        self.context = context
+        self.serverHostname = serverHostname
+    }
+
+    /// Full verification against `trustRootsPath` (PEM CA bundle) or the system roots when nil; TLS 1.2 or later.
+    /// - Throws: NIOSSL's error when the bundle cannot be loaded.
+    public static func verifying(trustRootsPath: String?, serverHostname: String?) throws -> ShipperTLS {
+        var configuration = TLSConfiguration.makeClientConfiguration()
+        configuration.minimumTLSVersion = .tlsv12
+        configuration.certificateVerification = .fullVerification
+        if let trustRootsPath { configuration.trustRoots = .file(trustRootsPath) }
+        return ShipperTLS(context: try NIOSSLContext(configuration: configuration), serverHostname: serverHostname)
+    }
 }

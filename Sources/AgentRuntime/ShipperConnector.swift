@@ -2,6 +2,7 @@ import FleetWire
 import Logging
 import NIOCore
 import NIOPosix
+import NIOSSL
 
 /// A live session's write side, handed from the connection task to the shipper.
 struct ShipperConnection: Sendable {
@@ -21,11 +22,16 @@ struct ShipperConnector: Sendable {
     func run(id: Int, events: AsyncStream<Shipper.Event>.Continuation) async {
         do {
             let limits = configuration.codec.limits
+            let tls = configuration.tls
             let channel = try await ClientBootstrap(group: group)
                 .connectTimeout(TimeAmount.nanoseconds(Int64(configuration.connectTimeout.components.seconds) * 1_000_000_000))
                 .channelOption(.tcpOption(.tcp_nodelay), value: 1)
                 .connect(host: configuration.host, port: configuration.port) { channel in
                     channel.eventLoop.makeCompletedFuture {
+                        if let tls {
+                            try channel.pipeline.syncOperations.addHandler(
+                                NIOSSLClientHandler(context: tls.context, serverHostname: tls.serverHostname))
+                        }
                         try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(WireMessageDecoder(limits: limits)))
                         return try NIOAsyncChannel<WireMessage, ByteBuffer>(wrappingChannelSynchronously: channel)
                     }

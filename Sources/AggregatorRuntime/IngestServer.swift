@@ -3,6 +3,7 @@ public import FleetWire
 public import Logging
 public import NIOCore
 public import NIOPosix
+public import NIOSSL
 public import Storage
 
 /// Settings of an ``IngestServer``.
@@ -15,13 +16,20 @@ public struct IngestServerConfiguration: Sendable {
     public var authenticator: AgentAuthenticator
     /// Limits enforced on every incoming frame.
     public var limits: WireLimits
+    /// TLS server context (``IngestTLS/serverContext(certificatePath:privateKeyPath:)``); nil means
+    /// plain TCP, which callers must only allow when explicitly asked for.
+    public var tls: NIOSSLContext?
 
     /// Creates a configuration.
-    public init(host: String, port: Int, authenticator: AgentAuthenticator, limits: WireLimits = .standard) {
+    public init(
+        host: String, port: Int, authenticator: AgentAuthenticator, limits: WireLimits = .standard,
+        tls: NIOSSLContext? = nil
+    ) {
         self.host = host
         self.port = port
         self.authenticator = authenticator
         self.limits = limits
+        self.tls = tls
     }
 }
 
@@ -68,6 +76,7 @@ public final class IngestServer: Sendable {
         group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton, logger: Logger
     ) async throws -> IngestServer {
         let limits = configuration.limits
+        let tls = configuration.tls
         let channel = try await ServerBootstrap(group: group)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .serverChannelOption(.backlog, value: 256)
@@ -77,6 +86,7 @@ public final class IngestServer: Sendable {
             .childChannelOption(.allowRemoteHalfClosure, value: true)
             .bind(host: configuration.host, port: configuration.port) { child in
                 child.eventLoop.makeCompletedFuture {
+                    if let tls { try child.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: tls)) }
                     try child.pipeline.syncOperations.addHandler(ByteToMessageHandler(WireMessageDecoder(limits: limits)))
                     try child.pipeline.syncOperations.addHandler(MessageToByteHandler(WireMessageEncoder()))
                     return try NIOAsyncChannel<WireMessage, WireMessage>(wrappingChannelSynchronously: child)
@@ -84,7 +94,7 @@ public final class IngestServer: Sendable {
             }
         let port = channel.channel.localAddress?.port ?? configuration.port
         logger.info("ingest server listening", metadata: [
-            "listen.host": "\(configuration.host)", "listen.port": "\(port)",
+            "listen.host": "\(configuration.host)", "listen.port": "\(port)", "listen.tls": "\(tls != nil)",
         ])
         return IngestServer(
             serverChannel: channel, localPort: port, store: store, configuration: configuration, logger: logger)

@@ -42,16 +42,22 @@ struct FleetAgent: AsyncParsableCommand {
     @Option(help: "After the input ends, seconds to wait for acknowledgements.")
     var drainTimeout: Int = 60
 
-    @Flag(help: "Connect with plain TCP (loopback tests and demos). Required: TLS is not built in yet.")
+    @Flag(help: "Connect with plain TCP (loopback tests and demos only); TLS otherwise.")
     var plaintext = false
+
+    @Option(help: "PEM CA bundle that signs the aggregator's certificate (default: system roots).")
+    var tlsCA: String?
+
+    @Option(help: "Name to verify in the aggregator's certificate (default: the aggregator host unless it is an IP address).")
+    var tlsServerName: String?
 
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel: String = "info"
 
     func validate() throws {
         guard (read != nil) != (interface != nil) else { throw ValidationError("give exactly one of --read FILE or --interface IF") }
-        guard plaintext else {
-            throw ValidationError("plain TCP must be asked for explicitly with --plaintext (TLS is not implemented yet)")
+        if plaintext && (tlsCA != nil || tlsServerName != nil) {
+            throw ValidationError("--plaintext cannot be combined with --tls-ca or --tls-server-name")
         }
         _ = try parseAddress()
         guard resolvedToken() != nil else { throw ValidationError("no token: pass --token or set FLEET_TOKEN") }
@@ -68,13 +74,15 @@ struct FleetAgent: AsyncParsableCommand {
         }
         let logger = Logger(label: "fleet-agent")
         let (host, port) = try parseAddress()
+        let tls: ShipperTLS? = plaintext ? nil : try ShipperTLS.verifying(
+            trustRootsPath: tlsCA, serverHostname: tlsServerName ?? (Self.isIPAddress(host) ? nil : host))
         let spoolStore = try Spool(
             configuration: SpoolConfiguration(directory: spool, maxBytes: spoolMiB << 20), logger: logger)
         let shipper = try Shipper(
             configuration: ShipperConfiguration(
                 host: host, port: port, agentID: agentID, token: resolvedToken() ?? "",
                 hostname: ProcessInfo.processInfo.hostName, agentVersion: "0.1.0",
-                drainTimeout: .seconds(drainTimeout)),
+                drainTimeout: .seconds(drainTimeout), tls: tls),
             spool: spoolStore, logger: logger)
 
         let source = try openSource(aggregatorHost: host, aggregatorPort: port)
@@ -135,6 +143,10 @@ struct FleetAgent: AsyncParsableCommand {
         configuration.filter = filter.map { "(\($0)) and \(exclude)" } ?? exclude
         let capture = try LiveCapture(configuration: configuration)
         return Source(packets: capture.packetBatches(), live: capture)
+    }
+
+    private static func isIPAddress(_ host: String) -> Bool {
+        host.contains(":") || host.allSatisfy { $0.isNumber || $0 == "." }
     }
 
     private func resolvedToken() -> String? {

@@ -26,24 +26,22 @@ struct FleetAggregator: AsyncParsableCommand {
     @Flag(help: "Accept any agent id and token (demos and tests only).")
     var allowAnyAgent = false
 
-    @Flag(help: "Accept unencrypted TCP (loopback tests and demos). Required: TLS is not built in yet.")
+    @Flag(help: "Accept unencrypted TCP (loopback tests and demos only).")
     var plaintext = false
 
-    @Option(help: "TLS certificate (PEM). Not supported yet.")
+    @Option(help: "TLS certificate chain (PEM, leaf first).")
     var tlsCert: String?
 
-    @Option(help: "TLS private key (PEM). Not supported yet.")
+    @Option(help: "TLS private key (PEM).")
     var tlsKey: String?
 
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel: String = "info"
 
     func validate() throws {
-        if tlsCert != nil || tlsKey != nil {
-            throw ValidationError("TLS is not implemented in this build; use --plaintext on loopback or a trusted network")
-        }
-        guard plaintext else {
-            throw ValidationError("plain TCP must be asked for explicitly with --plaintext (TLS is not implemented yet)")
+        guard (tlsCert == nil) == (tlsKey == nil) else { throw ValidationError("--tls-cert and --tls-key go together") }
+        guard plaintext != (tlsCert != nil) else {
+            throw ValidationError("give either --tls-cert/--tls-key or, for plain TCP, the explicit --plaintext")
         }
         guard (tokens != nil) != allowAnyAgent else {
             throw ValidationError("give exactly one of --tokens FILE or --allow-any-agent")
@@ -80,8 +78,12 @@ struct FleetAggregator: AsyncParsableCommand {
         let flowStore = try SQLiteFlowStore(path: store)
         try await flowStore.migrate()
 
+        let tls = try tlsCert.map { cert in
+            try IngestTLS.serverContext(certificatePath: cert, privateKeyPath: tlsKey ?? "")
+        }
         let server = try await IngestServer.bind(
-            configuration: IngestServerConfiguration(host: address.host, port: address.port, authenticator: authenticator),
+            configuration: IngestServerConfiguration(
+                host: address.host, port: address.port, authenticator: authenticator, tls: tls),
             store: flowStore, logger: logger)
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await server.run() }
