@@ -45,6 +45,9 @@ public final class Shipper {
     private var nextConnectionID = 0
     private var connections: UInt64 = 0
     private var batchesSpooled: UInt64 = 0
+    private var credits: AsyncStream<Void>.Continuation?
+    /// Input batches allowed to wait in the event queue.
+    static let inputCredits = 4
 
     /// The handle that stops ``run(input:)``.
     public var stopHandle: StopHandle { StopHandle(continuation: continuation) }
@@ -79,16 +82,27 @@ public final class Shipper {
     ///   (after spooling what was pending).
     public func run(input: AsyncThrowingStream<OutgoingBatch, any Error>) async throws -> ShipperSummary {
         let continuation = self.continuation
+        // Credits bound how many input batches wait in the event queue: the input task takes one
+        // per batch and the loop returns one per batch handled, so a fast reader (a pcap replay)
+        // waits instead of filling memory.
+        let (credits, creditContinuation) = AsyncStream<Void>.makeStream()
+        for _ in 0..<Self.inputCredits { creditContinuation.yield() }
+        self.credits = creditContinuation
         return try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask {
+                var credit = credits.makeAsyncIterator()
                 do {
-                    for try await batch in input { continuation.yield(.batch(batch)) }
+                    for try await batch in input {
+                        guard await credit.next() != nil else { return }
+                        continuation.yield(.batch(batch))
+                    }
                     continuation.yield(.inputFinished(nil))
                 } catch {
                     continuation.yield(.inputFinished(error))
                 }
             }
             defer {
+                creditContinuation.finish()
                 connection?.handle.close()
                 group.cancelAll()
             }
@@ -105,6 +119,7 @@ public final class Shipper {
             switch event {
             case .batch(let batch):
                 try await enqueue(batch)
+                credits?.yield()
             case .inputFinished(let error):
                 inputDone = true
                 inputError = error
