@@ -12,6 +12,7 @@ public final class IngestCounters: Sendable {
     let duplicateBatches = Atomic<UInt64>(0)
     let recordsStored = Atomic<UInt64>(0)
     let storeFailures = Atomic<UInt64>(0)
+    let tlsFailures = Atomic<UInt64>(0)
 
     /// Creates zeroed counters.
     public init() {}
@@ -26,7 +27,8 @@ public final class IngestCounters: Sendable {
             batchesStored: batchesStored.load(ordering: .relaxed),
             duplicateBatches: duplicateBatches.load(ordering: .relaxed),
             recordsStored: recordsStored.load(ordering: .relaxed),
-            storeFailures: storeFailures.load(ordering: .relaxed)
+            storeFailures: storeFailures.load(ordering: .relaxed),
+            tlsFailures: tlsFailures.load(ordering: .relaxed)
         )
     }
 
@@ -48,5 +50,7 @@ public final class IngestCounters: Sendable {
         public var recordsStored: UInt64
         /// Batches the store failed to commit (the agent resends them).
         public var storeFailures: UInt64
+        /// Connections that failed the TLS handshake (wrong protocol, untrusted client setup) or a TLS record.
+        public var tlsFailures: UInt64
     }
 }

@@ -153,6 +153,9 @@ public final class IngestServer: Sendable {
             } onCancel: {
                 channel.close(promise: nil)
             }
+        } catch let error where error is NIOSSLError || error is BoringSSLError {
+            counters.tlsFailures.add(1, ordering: .relaxed)
+            logger.warning("TLS handshake or record failed; connection closed", metadata: ["error": "\(error)"])
         } catch {
             logger.debug("connection ended with an error", metadata: ["error": "\(error)"])
         }

@@ -73,6 +73,7 @@ import Testing
                 configuration: plain, spool: TestSupport.spool(directory.file("spool-plain")), logger: TestSupport.logger)
             #expect(try await plainShipper.run(input: TestSupport.stream(batches)).connections == 0)
             #expect(server1.counters.snapshot.batchesStored == 0)
+            #expect(server1.counters.snapshot.tlsFailures >= 3)
             // Trusting the right certificate and name: everything arrives.
             var trusted = TestSupport.shipperConfiguration(port: port)
             trusted.tls = try ShipperTLS.verifying(trustRootsPath: server.cert, serverHostname: "localhost")
