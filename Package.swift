@@ -122,7 +122,7 @@ let package = Package(
         .executableTarget(
             name: "fleet-agent",
             dependencies: [
-                "AgentRuntime", "AgentCore", "Capture", "FleetWire", "FlowTracking",
+                "AgentRuntime", "AgentCore", "Capture", "FleetWire", "FlowTracking", "PacketLayers",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),

@@ -6,6 +6,7 @@ import FleetWire
 import FlowTracking
 import Foundation
 import Logging
+import PacketLayers
 
 /// `fleet-agent`: captures (or replays) traffic, turns it into records and ships them to the
 /// aggregator exactly once, spooling to disk while it is unreachable.
@@ -23,6 +24,9 @@ struct FleetAgent: AsyncParsableCommand {
 
     @Option(help: "BPF filter for live capture (traffic to the aggregator is always excluded).")
     var filter: String?
+
+    @Flag(name: [.customShort("C"), .long], help: "Do not verify checksums (Zeek's -C; needed on links with checksum offload, e.g. lo or veth).")
+    var ignoreChecksums = false
 
     @Option(help: "Aggregator ingest address, HOST:PORT.")
     var aggregator: String
@@ -88,9 +92,12 @@ struct FleetAgent: AsyncParsableCommand {
         let source = try openSource(aggregatorHost: host, aggregatorPort: port)
         let (input, continuation) = AsyncThrowingStream<OutgoingBatch, any Error>.makeStream()
         let stop = shipper.stopHandle
+        var configured = PipelineConfiguration()
+        configured.decoder.verifyChecksums = !ignoreChecksums
+        let pipeline = configured
         let summary = try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask {
-                var producer = RecordProducer()
+                var producer = RecordProducer(pipeline: pipeline)
                 let clock = ContinuousClock()
                 func emit(_ flush: RecordAccumulator.Flush) {
                     let stats = WireCaptureStats(
