@@ -19,12 +19,15 @@ public struct IngestServerConfiguration: Sendable {
     /// TLS server context (``IngestTLS/serverContext(certificatePath:privateKeyPath:)``); nil means
     /// plain TCP, which callers must only allow when explicitly asked for.
     public var tls: NIOSSLContext?
+    /// A connection that has not completed its hello by then gets an Error frame and is closed.
+    public var helloTimeout: Duration
 
-    /// Creates a configuration.
+    /// Creates a configuration (hello timeout 10 s by default).
     public init(
         host: String, port: Int, authenticator: AgentAuthenticator, limits: WireLimits = .standard,
-        tls: NIOSSLContext? = nil
+        tls: NIOSSLContext? = nil, helloTimeout: Duration = .seconds(10)
     ) {
+        self.helloTimeout = helloTimeout
         self.host = host
         self.port = port
         self.authenticator = authenticator
@@ -131,6 +134,19 @@ public final class IngestServer: Sendable {
         var logger = self.logger
         logger[metadataKey: "peer"] = "\(connection.channel.remoteAddress.map { "\($0)" } ?? "?")"
         let channel = connection.channel
+        let counters = self.counters
+        let timeout = configuration.helloTimeout
+        let timeoutLogger = logger
+        let helloTimer = channel.eventLoop.scheduleTask(
+            in: .nanoseconds(Int64(timeout.components.seconds) * 1_000_000_000 + timeout.components.attoseconds / 1_000_000_000)
+        ) {
+            counters.protocolErrors.add(1, ordering: .relaxed)
+            timeoutLogger.warning("no hello in time; closing connection", metadata: ["timeout": "\(timeout)"])
+            channel.writeAndFlush(
+                WireMessage.error(WireError(code: .unauthenticated, message: "no hello within \(timeout)")), promise: nil)
+            channel.close(promise: nil)
+        }
+        defer { helloTimer.cancel() }
         do {
             try await withTaskCancellationHandler {
                 try await connection.executeThenClose { inbound, outbound in
@@ -139,6 +155,7 @@ public final class IngestServer: Sendable {
                     do {
                         for try await message in inbound {
                             let outcome = await session.handle(message)
+                            if session.agentID != nil { helloTimer.cancel() }
                             if let reply = outcome.reply { try await outbound.write(reply) }
                             if outcome.close { return }
                         }

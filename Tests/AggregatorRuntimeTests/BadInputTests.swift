@@ -119,4 +119,29 @@ import Testing
         // The batches wait in the spool for the next run.
         #expect(try TestSupport.spool(directory.file("spool")).load().sequences.count == batches.filter { !$0.records.isEmpty }.count)
     }
+
+    @Test func silentConnectionIsClosedAfterTheHelloTimeout() async throws {
+        let directory = TestSupport.TemporaryDirectory()
+        defer { directory.cleanUp() }
+        let store = try await TestSupport.store(directory.file("agg.sqlite"))
+        let server = try await IngestServer.bind(
+            configuration: IngestServerConfiguration(
+                host: "127.0.0.1", port: 0, authenticator: .anyAgent, helloTimeout: .milliseconds(200)),
+            store: store, logger: TestSupport.logger)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await server.run() }
+            defer {
+                server.close()
+                group.cancelAll()
+            }
+            let start = ContinuousClock.now
+            Self.expectError(try await RawClient.exchange(port: server.localPort, []), .unauthenticated, "no hello")
+            #expect(start.duration(to: .now) < .seconds(5))
+            // A session that said hello outlives the timeout.
+            let late = try await RawClient.exchange(port: server.localPort, [try RawClient.frame(RawClient.hello())], halfClose: true, halfCloseAfter: .milliseconds(600))
+            #expect(late.count == 1)
+            if case .ack? = late.first {} else { Issue.record("no ack: \(late)") }
+            #expect(server.counters.snapshot.protocolErrors == 1)
+        }
+    }
 }

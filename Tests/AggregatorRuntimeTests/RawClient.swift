@@ -7,7 +7,9 @@ import NIOPosix
 enum RawClient {
     /// Sends `chunks` (optionally half-closing afterwards) and returns every message received
     /// before the server closed, plus undecodable trailing bytes count.
-    static func exchange(port: Int, _ chunks: [[UInt8]], halfClose: Bool = false) async throws -> [WireMessage] {
+    static func exchange(
+        port: Int, _ chunks: [[UInt8]], halfClose: Bool = false, halfCloseAfter delay: Duration = .zero
+    ) async throws -> [WireMessage] {
         let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .connect(host: "127.0.0.1", port: port) { channel in
                 channel.eventLoop.makeCompletedFuture {
@@ -17,7 +19,10 @@ enum RawClient {
         var received = ByteBuffer()
         try await channel.executeThenClose { inbound, outbound in
             for chunk in chunks { try await outbound.write(ByteBuffer(bytes: chunk)) }
-            if halfClose { try await channel.channel.close(mode: .output) }
+            if halfClose {
+                try await Task.sleep(for: delay)
+                try await channel.channel.close(mode: .output)
+            }
             do {
                 for try await var buffer in inbound { received.writeBuffer(&buffer) }
             } catch {
