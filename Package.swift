@@ -100,7 +100,7 @@ let package = Package(
         .target(
             name: "FleetCLI",
             dependencies: [
-                "FleetModel", "Capture", "PacketLayers", "FlowTracking", "ZeekLogs",
+                "FleetModel", "Capture", "PacketLayers", "FlowTracking", "ZeekLogs", "Detectors",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings

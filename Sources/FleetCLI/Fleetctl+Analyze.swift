@@ -47,6 +47,14 @@ extension Fleetctl {
         @Flag(name: .long, help: "Report progress on stderr every 2 s (default: only when stderr is a terminal).")
         public var progress = false
 
+        @Option(name: [.customShort("o"), .long], help: "Findings output after the logs: table, json (JSON lines) or none.")
+        public var output: FindingsOutput = .table
+
+        /// How findings are printed.
+        public enum FindingsOutput: String, ExpressibleByArgument, Sendable {
+            case table, json, none
+        }
+
         public init() {}
 
         public func validate() throws {
@@ -72,6 +80,7 @@ extension Fleetctl {
             options.pipeline.flows.icmpInactivityTimeout = Self.duration(icmpTimeout)
             options.pipeline.flows.maxFlows = maxFlows
             options.pipeline.flows.interimInterval = interimInterval > 0 ? Self.duration(interimInterval) : nil
+            if output == .none { options.detection = nil }
             let terminal = isatty(STDERR_FILENO) != 0
             if progress || terminal {
                 // On a terminal the line is redrawn in place; otherwise one line per report.
@@ -98,7 +107,18 @@ extension Fleetctl {
             if options.progress != nil, isatty(STDERR_FILENO) != 0 {
                 FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
             }
-            print(Self.summaryText(result.summary), terminator: "")
+            switch output {
+            case .json:
+                // Findings as JSON lines on stdout; the summary goes to stderr so stdout stays parseable.
+                FileHandle.standardError.write(Data(Self.summaryText(result.summary).utf8))
+                print(FindingFormatter.jsonLines(result.findings), terminator: "")
+            case .table:
+                print(Self.summaryText(result.summary), terminator: "")
+                print("\nfindings (\(result.findings.count)):")
+                print(FindingFormatter.table(result.findings), terminator: "")
+            case .none:
+                print(Self.summaryText(result.summary), terminator: "")
+            }
             if let damage = result.summary.damage {
                 Self.printError("\(damage) (logs hold the records before the damage)")
                 throw ExitCode.failure

@@ -1,4 +1,5 @@
 import Capture
+public import Detectors
 public import FleetModel
 public import FlowTracking
 import Foundation
@@ -20,6 +21,10 @@ public struct OfflineAnalysis {
         public var outputDirectory: String? = "."
         /// Keep every record in `Result.records` (tests); off for big files.
         public var collectRecords = false
+        /// Run the detectors over the records as they are produced; nil turns detection off.
+        public var detection: DetectionEngine.Configuration? = .offline
+        /// Agent name the findings carry (offline: the capture stands for one host).
+        public var agentName = "offline"
         /// Drain the pipeline after this many packets.
         public var drainInterval = 4096
         /// Called about every `progressInterval` of wall time while packets are read.
@@ -76,6 +81,8 @@ public struct OfflineAnalysis {
     public struct Result: Sendable {
         public var summary: Summary
         public var records: RecordBatch
+        /// Findings of the detectors, most severe first (empty when detection is off).
+        public var findings: [Finding] = []
     }
 
     /// Runs the pipeline over `files` in order (as one stream, like `zeek -r a -r b`).
@@ -104,11 +111,14 @@ public struct OfflineAnalysis {
         var lastProgress = start
         var lastTimestamp = NetworkTime.zero
 
+        var engine = options.detection.map { DetectionEngine(configuration: $0) }
+
         func drain() throws(OfflineAnalysisError) {
             let batch = pipeline.drain()
             if batch.isEmpty { return }
             try sinks.write(batch)
             if options.collectRecords { collected.append(contentsOf: batch) }
+            _ = engine?.ingest(batch, agent: options.agentName)
         }
 
         for reader in readers {
@@ -155,7 +165,7 @@ public struct OfflineAnalysis {
         summary.statistics = pipeline.statistics
         summary.flows = summary.statistics.flows.flowsCreated
         summary.elapsed = start.duration(to: clock.now)
-        return Result(summary: summary, records: collected)
+        return Result(summary: summary, records: collected, findings: engine?.findings ?? [])
     }
 
     /// A one-line explanation of why `file` could not be opened.

@@ -2,8 +2,11 @@ import FleetModel
 import PacketLayers
 
 extension FlowTracker {
-    /// Applies one packet to its connection.
-    mutating func process(_ connection: inout Connection, packet: DecodedPacket, bytes: UnsafeRawBufferPointer, sourcePort: UInt16) {
+    /// Applies one packet to its connection, in place (the connection stays in the table).
+    static func process(
+        _ connection: inout Connection, packet: DecodedPacket, bytes: UnsafeRawBufferPointer, sourcePort: UInt16,
+        output: inout RecordBatch, counters: inout FlowCounters
+    ) {
         var isOrig = connection.isFromOriginator(host: packet.source, port: sourcePort)
 
         if !packet.checksumValid {
@@ -31,9 +34,9 @@ extension FlowTracker {
 
         switch connection.transport {
         case .tcp:
-            guard let segment = packet.tcp, var tcp = connection.tcp.take() else { return }
+            guard let segment = packet.tcp, let bothClosed = connection.tcp?.bothClosed else { return }
             // Zeek stops moving a TCP connection's last time once both sides have closed.
-            if !tcp.bothClosed { connection.lastTime = packet.timestamp }
+            if !bothClosed { connection.lastTime = packet.timestamp }
             var history = connection.history
             connection.history = ConnHistory()
             let context = connection.context
@@ -41,28 +44,24 @@ extension FlowTracker {
             var analyzers = connection.analyzers
             connection.analyzers = []
             var services = connection.services
-            var gapsSeen = false
             var weirdNames: [String] = []
-            let outcome = tcp.process(
+            let outcome = connection.tcp?.process(
                 originatorSide: isOrig, segment: segment, payload: captured, length: packet.payloadLength,
                 history: &history,
                 deliver: { fromOriginator, data in
                     Self.feed(&analyzers, services: &services, data: data, fromOriginator: fromOriginator, time: time, context: context, output: &output)
                 },
                 gap: { fromOriginator, length in
-                    gapsSeen = true
                     Self.gap(&analyzers, length: length, fromOriginator: fromOriginator, time: time, context: context, output: &output)
                 },
                 weird: { name in weirdNames.append(name) }
             )
-            _ = gapsSeen
-            tcp.reassembling = !analyzers.isEmpty
-            connection.tcp = tcp
+            connection.tcp?.reassembling = !analyzers.isEmpty
             connection.history = history
             connection.analyzers = analyzers
             connection.services = services
-            connection.missedBytes &+= outcome.missedBytes
-            if outcome.flipRoles {
+            connection.missedBytes &+= outcome?.missedBytes ?? 0
+            if outcome?.flipRoles == true {
                 connection.flipRoles()
                 isOrig.toggle()
             }
@@ -80,7 +79,7 @@ extension FlowTracker {
             }
             if !connection.firstDatagramSeen {
                 connection.firstDatagramSeen = true
-                if isOrig && shouldFlipForDNSResponse(connection, payload: captured) {
+                if isOrig && Self.shouldFlipForDNSResponse(connection, payload: captured) {
                     connection.flipRoles()
                     isOrig = false
                 }
@@ -114,7 +113,7 @@ extension FlowTracker {
 
     /// Zeek's DNS analyzer flips a connection whose first message from the
     /// originator is a response (unless the responder is multicast).
-    private func shouldFlipForDNSResponse(_ connection: Connection, payload: UnsafeRawBufferPointer) -> Bool {
+    private static func shouldFlipForDNSResponse(_ connection: Connection, payload: UnsafeRawBufferPointer) -> Bool {
         guard connection.analyzers.contains(where: { $0.service == "dns" }), payload.count >= 12 else { return false }
         let isResponse = payload[2] & 0x80 != 0
         return isResponse && !Self.isMulticast(connection.responderHost)
@@ -163,3 +162,13 @@ extension FlowTracker {
     }
 }
 
+
+extension Connection {
+    /// Applies one packet to this connection (see `FlowTracker.process`).
+    mutating func processPacket(
+        _ packet: DecodedPacket, bytes: UnsafeRawBufferPointer, sourcePort: UInt16,
+        output: inout RecordBatch, counters: inout FlowCounters
+    ) {
+        FlowTracker.process(&self, packet: packet, bytes: bytes, sourcePort: sourcePort, output: &output, counters: &counters)
+    }
+}

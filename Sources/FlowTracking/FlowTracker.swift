@@ -38,11 +38,8 @@ public struct FlowTracker: PacketSink {
 
     /// Emits final records for every open flow (end of input) and empties the table.
     public mutating func finishAll() {
-        for slot in connections.indices {
-            if let connection = connections[slot] {
-                _ = connection
-                remove(slot: Int32(slot), reason: .endOfInput)
-            }
+        for slot in connections.indices where connections[slot] != nil {
+            remove(slot: Int32(slot), reason: .endOfInput)
         }
         timers.removeAll()
     }
@@ -86,10 +83,10 @@ public struct FlowTracker: PacketSink {
             destinationPort: destinationPort, ipProto: packet.ipProto, context: context)
 
         var slot = index[key]
-        if let existing = slot, transport == .tcp, let segment = packet.tcp, let connection = connections[Int(existing)],
-           let tcp = connection.tcp {
-            let fromOriginator = connection.isFromOriginator(host: packet.source, port: sourcePort)
-            if tcp.isReuse(flags: segment.flags, sequence: segment.sequence, originatorSide: fromOriginator) {
+        if let existing = slot, transport == .tcp, let segment = packet.tcp, segment.flags.contains(.syn),
+           let fromOriginator = connections[Int(existing)]?.isFromOriginator(host: packet.source, port: sourcePort),
+           let reuse = connections[Int(existing)]?.tcp?.isReuse(flags: segment.flags, sequence: segment.sequence, originatorSide: fromOriginator) {
+            if reuse {
                 remove(slot: existing, reason: .reuse)
                 slot = nil
             }
@@ -104,15 +101,17 @@ public struct FlowTracker: PacketSink {
         }
         var tunnelParent: String?
         if let tunnel = packet.tunnel { tunnelParent = noteTunnel(tunnel) }
-        guard var connection = connections[Int(slotIndex)].take() else { return }
-        if let tunnelParent, !connection.tunnelParents.contains(tunnelParent), connection.tunnelParents.count < 8 {
-            connection.tunnelParents.append(tunnelParent)
+        let position = Int(slotIndex)
+        guard connections[position] != nil else { return }
+        if let tunnelParent, connections[position]?.tunnelParents.contains(tunnelParent) == false,
+           (connections[position]?.tunnelParents.count ?? 0) < 8 {
+            connections[position]?.tunnelParents.append(tunnelParent)
         }
-        process(&connection, packet: packet, bytes: bytes, sourcePort: sourcePort)
-        let deadline = nextDeadline(connection)
-        let generation = connection.generation
-        connections[Int(slotIndex)] = connection
-        if let deadline { scheduleIfEarlier(slot: slotIndex, generation: generation, at: deadline) }
+        // Mutated in place through the optional: moving a connection out and back
+        // costs two copies of a large struct per packet.
+        connections[position]?.processPacket(packet, bytes: bytes, sourcePort: sourcePort, output: &output, counters: &counters)
+        guard let connection = connections[position].map({ (deadline: nextDeadline($0), generation: $0.generation) }) else { return }
+        if let deadline = connection.deadline { scheduleIfEarlier(slot: slotIndex, generation: connection.generation, at: deadline) }
     }
 
     // MARK: - Creating connections

@@ -1,51 +1,14 @@
 public import FleetModel
 
-/// An address prefix (`10.0.0.0/8`, `fe80::/10`).
-public struct AddressPrefix: Sendable, Hashable {
-    public var network: IPAddress
-    public var length: Int
-
-    public init?(_ text: String) {
-        let parts = text.split(separator: "/", maxSplits: 1)
-        guard parts.count == 2, let address = IPAddress(parts[0]), let length = Int(parts[1]) else { return nil }
-        let maximum = address.isIPv4 ? 32 : 128
-        guard length >= 0, length <= maximum else { return nil }
-        self.network = address
-        self.length = length
-    }
-
-    /// True when `address` lies inside this prefix (IPv4 never matches an IPv6 prefix).
-    @inlinable
-    public func contains(_ address: IPAddress) -> Bool {
-        switch (network, address) {
-        case (.v4(let net), .v4(let value)):
-            if length == 0 { return true }
-            let mask: UInt32 = length >= 32 ? .max : ~(UInt32.max >> UInt32(length))
-            return net & mask == value & mask
-        case (.v6(let netHigh, let netLow), .v6(let high, let low)):
-            if length == 0 { return true }
-            if length <= 64 {
-                let mask: UInt64 = length >= 64 ? .max : ~(UInt64.max >> UInt64(length))
-                return netHigh & mask == high & mask
-            }
-            let lowLength = length - 64
-            let mask: UInt64 = lowLength >= 64 ? .max : ~(UInt64.max >> UInt64(lowLength))
-            return netHigh == high && netLow & mask == low & mask
-        default:
-            return false
-        }
-    }
-}
-
 /// Networks whose addresses count as local for conn.log `local_orig`/`local_resp`.
 ///
 /// The default is Zeek's `Site::private_address_space` (private, loopback,
 /// link-local, documentation and other special-purpose ranges), which Zeek
 /// copies into `Site::local_nets`.
 public struct LocalNetworks: Sendable, Hashable {
-    public var prefixes: [AddressPrefix]
+    public var prefixes: [IPNetwork]
 
-    public init(prefixes: [AddressPrefix]) {
+    public init(prefixes: [IPNetwork]) {
         self.prefixes = prefixes
     }
 
@@ -58,7 +21,7 @@ public struct LocalNetworks: Sendable, Hashable {
         "::/128", "::1/128", "::ffff:0:0/96", "64:ff9b:1::/48", "100::/64", "2001::/23", "2001:db8::/32",
         "2002:a00::/24", "2002:7f00::/24", "2002:a9fe::/32", "2002:ac10::/28", "2002:c0a8::/32",
         "fc00::/7", "fe80::/10",
-    ].compactMap { AddressPrefix($0) })
+     ].compactMap { IPNetwork($0) })
 
     @inlinable
     public func contains(_ address: IPAddress) -> Bool {

@@ -1,5 +1,3 @@
-public import FleetModel
-
 /// An address prefix such as `10.0.0.0/8` or `2001:db8::/32`; a single host is a /32 or /128.
 ///
 /// Host bits below the prefix are cleared on creation, so two spellings of one network compare equal.
@@ -51,6 +49,14 @@ public struct IPNetwork: Sendable, Hashable, Codable, CustomStringConvertible {
         case .v6(let high, let low):
             let (maskHigh, maskLow) = Self.mask128(prefixLength)
             return .v6(high | ~maskHigh, low | ~maskLow)
+        }
+    }
+
+    /// The address `offset` above the network address (`base+2` is an AWS VPC's resolver).
+    public func address(offset: UInt32) -> IPAddress {
+        switch address {
+        case .v4(let network): return .v4(network &+ offset)
+        case .v6(let high, let low): return .v6(high, low &+ UInt64(offset))
         }
     }
 

@@ -1,1 +1,0 @@
-print("fleet-bench: not built yet")

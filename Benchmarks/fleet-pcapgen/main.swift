@@ -1,1 +1,0 @@
-print("fleet-pcapgen: not built yet")

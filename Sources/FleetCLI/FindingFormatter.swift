@@ -1,0 +1,77 @@
+public import FleetModel
+import Foundation
+
+/// Renders findings for the analyst: a table sorted by severity, or JSON lines.
+public enum FindingFormatter {
+    /// One JSON object per finding, fields named as in the API (`detector`, `severity`, ...).
+    public static func jsonLines(_ findings: [Finding]) -> String {
+        var text = ""
+        for finding in sorted(findings) {
+            guard let data = try? JSONSerialization.data(withJSONObject: object(finding), options: [.sortedKeys, .withoutEscapingSlashes]),
+                  let line = String(data: data, encoding: .utf8) else { continue }
+            text += line + "\n"
+        }
+        return text
+    }
+
+    /// The JSON object for one finding (addresses as text, times as epoch seconds).
+    public static func object(_ finding: Finding) -> [String: Any] {
+        var object: [String: Any] = [
+            "id": finding.id,
+            "detector": finding.detector,
+            "severity": finding.severity.rawValue,
+            "score": finding.score,
+            "agent": finding.agentID,
+            "first_seen": finding.firstSeen.seconds,
+            "last_seen": finding.lastSeen.seconds,
+            "uids": finding.uids,
+            "summary": finding.summary,
+            "revision": finding.revision,
+            "flows": finding.flows.map { flow -> [String: Any] in
+                [
+                    "id.orig_h": flow.id.originatorHost.description, "id.orig_p": Int(flow.id.originatorPort),
+                    "id.resp_h": flow.id.responderHost.description, "id.resp_p": Int(flow.id.responderPort),
+                    "proto": flow.proto.rawValue,
+                ]
+            },
+            "indicators": [
+                "addresses": finding.indicators.addresses.map(\.description),
+                "domains": finding.indicators.domains,
+                "uris": finding.indicators.uris,
+            ],
+            "evidence": Dictionary(finding.evidence.map { ($0.key, $0.value) }, uniquingKeysWith: { _, last in last }),
+        ]
+        if let host = finding.host { object["host"] = host.description }
+        return object
+    }
+
+    /// An aligned table, most severe first; the summary column is cut to fit `width`.
+    public static func table(_ findings: [Finding], width: Int = 160) -> String {
+        let rows = sorted(findings).map { finding in
+            [finding.severity.rawValue.uppercased(), finding.detector, finding.host?.description ?? "-", finding.summary]
+        }
+        guard !rows.isEmpty else { return "no findings\n" }
+        let header = ["SEVERITY", "DETECTOR", "HOST", "SUMMARY"]
+        var widths = header.map(\.count)
+        for row in rows {
+            for column in 0..<3 { widths[column] = max(widths[column], row[column].count) }
+        }
+        let summaryWidth = max(20, width - widths[0...2].reduce(0, +) - 6)
+        func line(_ columns: [String]) -> String {
+            var text = ""
+            for column in 0..<3 { text += columns[column].padding(toLength: widths[column], withPad: " ", startingAt: 0) + "  " }
+            let summary = columns[3]
+            text += summary.count > summaryWidth ? String(summary.prefix(summaryWidth - 1)) + "…" : summary
+            return text + "\n"
+        }
+        return ([header] + rows).map(line).joined()
+    }
+
+    static func sorted(_ findings: [Finding]) -> [Finding] {
+        findings.sorted { lhs, rhs in
+            if lhs.severity != rhs.severity { return lhs.severity > rhs.severity }
+            if lhs.score != rhs.score { return lhs.score > rhs.score }
+            return lhs.id < rhs.id
+        }
+    }
+}

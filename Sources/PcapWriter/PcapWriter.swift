@@ -1,2 +1,0 @@
-// pcap file writer and packet builder (issue 2).
-public enum PcapWriterPlaceholder {}
