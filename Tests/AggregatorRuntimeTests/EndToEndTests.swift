@@ -9,7 +9,7 @@ import Testing
 /// An agent (in-process `Shipper` fed by `RecordProducer`) replays a capture into an aggregator
 /// over 127.0.0.1; the store must then hold exactly what `OfflineAnalysis` gives for that capture.
 @Suite(.serialized) struct EndToEndTests {
-    static let traces = ["http-methods.pcap", "dns53.pcap", "tls-tls1.2.pcap", "http-no_crlf.pcap", "ssh-ssh.pcap"]
+    static let traces = ["story-reverse-shell.pcap", "http-methods.pcap", "dns53.pcap", "tls-tls1.2.pcap", "http-no_crlf.pcap", "ssh-ssh.pcap"]
 
     @Test(arguments: traces)
     func replayedCaptureMatchesOfflineAnalysis(trace: String) async throws {

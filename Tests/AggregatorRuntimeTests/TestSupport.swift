@@ -43,6 +43,8 @@ enum TestSupport {
     }
 
     static func trace(_ name: String) -> String? {
+        let fixture = Fixtures.fixturesDirectory.appendingPathComponent("pcap/\(name)").path
+        if FileManager.default.fileExists(atPath: fixture) { return fixture }
         guard let directory = tracesDirectory else { return nil }
         let path = directory + "/" + name
         return FileManager.default.fileExists(atPath: path) ? path : nil
