@@ -16,10 +16,13 @@ let package = Package(
         .executable(name: "fleetctl", targets: ["fleetctl"]),
         .executable(name: "fleet-bench", targets: ["fleet-bench"]),
         .executable(name: "fleet-pcapgen", targets: ["fleet-pcapgen"]),
+        .executable(name: "fleet-agent", targets: ["fleet-agent"]),
+        .executable(name: "fleet-aggregator", targets: ["fleet-aggregator"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
         .package(url: "https://github.com/apple/swift-protobuf", exact: "1.39.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
@@ -75,8 +78,22 @@ let package = Package(
         .target(
             name: "AgentRuntime",
             dependencies: [
-                "AgentCore", "Capture", "FleetModel", "FlowTracking", "PacketLayers",
+                "AgentCore", "Capture", "FleetModel", "FlowTracking", "PacketLayers", "FleetWire",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .target(
+            name: "AggregatorRuntime",
+            dependencies: [
+                "FleetModel", "FleetWire", "Storage",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ],
             swiftSettings: strictSettings
         ),
@@ -91,6 +108,28 @@ let package = Package(
 
         // Thin executables.
         .executableTarget(name: "fleetctl", dependencies: ["FleetCLI", .product(name: "ArgumentParser", package: "swift-argument-parser")], swiftSettings: strictSettings),
+        .executableTarget(
+            name: "fleet-aggregator",
+            dependencies: [
+                "AggregatorRuntime", "Storage", "StorageSQLite",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .executableTarget(
+            name: "fleet-agent",
+            dependencies: [
+                "AgentRuntime", "AgentCore", "Capture", "FleetWire", "FlowTracking", "PacketLayers",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            swiftSettings: strictSettings
+        ),
         .executableTarget(
             name: "fleet-pcapgen",
             dependencies: [
@@ -151,6 +190,18 @@ let package = Package(
         .testTarget(
             name: "AgentRuntimeTests",
             dependencies: ["AgentRuntime", "AgentCore", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "AggregatorRuntimeTests",
+            dependencies: [
+                "AggregatorRuntime", "AgentRuntime", "AgentCore", "Capture", "FleetWire", "FleetModel",
+                "Storage", "StorageSQLite", "FleetCLI", "FleetTesting", "FlowTracking",
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
             swiftSettings: strictSettings
         ),
         .testTarget(name: "ZeekLogsTests", dependencies: ["ZeekLogs"], swiftSettings: strictSettings),

@@ -1,0 +1,287 @@
+import AgentCore
+import FleetModel
+import FleetWire
+public import Logging
+public import NIOCore
+public import NIOPosix
+
+/// Ships record batches to the aggregator with exactly-once delivery: numbers them through the
+/// `DeliveryLedger`, sends them on a FleetWire session, spools them while the aggregator is
+/// unreachable, reconnects with backoff (`ReconnectMachine`) and resends everything
+/// unacknowledged in order.
+///
+/// Not Sendable: owned by one task, which calls ``run(input:)`` once. The spool and ledger are
+/// touched only from that task; the connection runs in a child task and reports back through an
+/// event stream. Stop it early with ``stopHandle``.
+public final class Shipper {
+    enum Event: Sendable {
+        case batch(OutgoingBatch)
+        case inputFinished((any Error)?)
+        case connected(id: Int, connection: ShipperConnection, lastCommitted: UInt64)
+        case ack(id: Int, sequence: UInt64)
+        case connectionEnded(id: Int, reason: String)
+        case delayElapsed
+        case drainDeadline
+        case stop
+    }
+
+    /// Asks a running shipper to spool what is pending and return (e.g. on SIGTERM).
+    public struct StopHandle: Sendable {
+        let continuation: AsyncStream<Event>.Continuation
+        /// Requests the stop; returns at once.
+        public func requestStop() { continuation.yield(.stop) }
+    }
+
+    private let configuration: ShipperConfiguration
+    private let spool: Spool
+    private var logger: Logger
+    private let group: any EventLoopGroup
+    private let events: AsyncStream<Event>
+    private let continuation: AsyncStream<Event>.Continuation
+    private var ledger: DeliveryLedger
+    private var reconnect: ReconnectMachine
+    private var random = SystemRandomNumberGenerator()
+    private var connection: (id: Int, handle: ShipperConnection)?
+    private var nextConnectionID = 0
+    private var connections: UInt64 = 0
+    private var batchesSpooled: UInt64 = 0
+    private var credits: AsyncStream<Void>.Continuation?
+    /// Input batches allowed to wait in the event queue.
+    static let inputCredits = 4
+
+    /// The handle that stops ``run(input:)``.
+    public var stopHandle: StopHandle { StopHandle(continuation: continuation) }
+
+    /// Creates a shipper over an opened spool; batches already spooled (from an earlier run) are
+    /// sent first once connected.
+    /// - Throws: `SpoolError` when the spool cannot be scanned.
+    public init(
+        configuration: ShipperConfiguration, spool: Spool, logger: Logger,
+        group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
+    ) throws(SpoolError) {
+        self.configuration = configuration
+        self.spool = spool
+        self.logger = logger
+        self.logger[metadataKey: "agent.id"] = "\(configuration.agentID)"
+        self.group = group
+        let contents = try spool.load()
+        ledger = DeliveryLedger(
+            agent: configuration.agentID, configuration: configuration.ledger, spooled: contents.sequences,
+            reservedThrough: contents.reservedThrough)
+        reconnect = ReconnectMachine(backoff: Backoff(configuration: configuration.backoff))
+        (events, continuation) = AsyncStream<Event>.makeStream()
+        if !contents.sequences.isEmpty {
+            logger.info("resuming spooled batches", metadata: ["spool.batches": "\(contents.sequences.count)"])
+        }
+    }
+
+    /// Ships every batch of `input`; once it ends, waits until everything is acknowledged (up to
+    /// the drain timeout) and returns. After a stop request or the timeout, unacknowledged batches
+    /// stay in the spool for the next run.
+    /// - Throws: ``ShipperError`` when the spool cannot persist a sequence reservation, or the input's error
+    ///   (after spooling what was pending).
+    public func run(input: AsyncThrowingStream<OutgoingBatch, any Error>) async throws -> ShipperSummary {
+        let continuation = self.continuation
+        // Credits bound how many input batches wait in the event queue: the input task takes one
+        // per batch and the loop returns one per batch handled, so a fast reader (a pcap replay)
+        // waits instead of filling memory.
+        let (credits, creditContinuation) = AsyncStream<Void>.makeStream()
+        for _ in 0..<Self.inputCredits { creditContinuation.yield() }
+        self.credits = creditContinuation
+        return try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask {
+                var credit = credits.makeAsyncIterator()
+                do {
+                    for try await batch in input {
+                        guard await credit.next() != nil else { return }
+                        continuation.yield(.batch(batch))
+                    }
+                    continuation.yield(.inputFinished(nil))
+                } catch {
+                    continuation.yield(.inputFinished(error))
+                }
+            }
+            defer {
+                creditContinuation.finish()
+                connection?.handle.close()
+                group.cancelAll()
+            }
+            return try await loop(group: &group)
+        }
+    }
+
+    private func loop(group: inout ThrowingTaskGroup<Void, any Error>) async throws -> ShipperSummary {
+        var inputDone = false
+        var inputError: (any Error)?
+        var stopping = false
+        try await perform(reconnect.start(), group: &group)
+        for await event in events {
+            switch event {
+            case .batch(let batch):
+                try await enqueue(batch)
+                credits?.yield()
+            case .inputFinished(let error):
+                inputDone = true
+                inputError = error
+                if let error { logger.error("input failed", metadata: ["error": "\(error)"]) }
+                let timeout = configuration.drainTimeout
+                let continuation = self.continuation
+                group.addTask {
+                    try? await Task.sleep(for: timeout)
+                    continuation.yield(.drainDeadline)
+                }
+            case .connected(let id, let handle, let lastCommitted):
+                guard id == nextConnectionID - 1 else { handle.close(); continue }
+                connection = (id, handle)
+                connections += 1
+                _ = reconnect.connectSucceeded()
+                logger.info("connected to aggregator", metadata: [
+                    "agent.last_sequence": "\(lastCommitted)", "ledger.pending": "\(ledger.unacknowledgedCount)",
+                ])
+                if lastCommitted >= ledger.nextSequence {
+                    logger.warning("aggregator has committed sequences this agent never numbered (spool lost?); new batches may be taken for duplicates",
+                        metadata: ["agent.last_sequence": "\(lastCommitted)", "ledger.next": "\(ledger.nextSequence)"])
+                }
+                try await execute(ledger.connected())
+                if lastCommitted > 0 { try await execute(ledger.acknowledge(through: lastCommitted)) }
+            case .ack(let id, let sequence):
+                guard connection?.id == id else { continue }
+                try await execute(ledger.acknowledge(through: sequence))
+            case .connectionEnded(let id, let reason):
+                guard id == nextConnectionID - 1 else { continue }
+                if connection?.id == id {
+                    connection = nil
+                    logger.warning("connection to aggregator lost", metadata: ["reason": "\(reason)"])
+                    try await execute(ledger.disconnected())
+                    try await perform(reconnect.connectionLost(using: &random), group: &group)
+                } else {
+                    logger.warning("cannot connect to aggregator", metadata: ["reason": "\(reason)"])
+                    try await perform(reconnect.connectFailed(using: &random), group: &group)
+                }
+            case .delayElapsed:
+                try await perform(reconnect.delayElapsed(), group: &group)
+            case .drainDeadline:
+                logger.warning("drain timeout: spooling unacknowledged batches",
+                    metadata: ["ledger.pending": "\(ledger.unacknowledgedCount)"])
+                return try await finish(.timedOut, inputError: inputError)
+            case .stop:
+                stopping = true
+                logger.info("stop requested: spooling pending batches")
+            }
+            if inputDone && ledger.unacknowledgedCount == 0 {
+                return try await finish(.drained, inputError: inputError)
+            }
+            if inputDone && stopping {
+                return try await finish(.stopped, inputError: inputError)
+            }
+        }
+        return try await finish(.stopped, inputError: inputError)
+    }
+
+    private func finish(_ ending: ShipperSummary.Ending, inputError: (any Error)?) async throws -> ShipperSummary {
+        try await execute(ledger.disconnected())
+        _ = reconnect.stop()
+        connection?.handle.close()
+        connection = nil
+        if let inputError { throw inputError }
+        return ShipperSummary(
+            ending: ending, pendingBatches: ledger.unacknowledgedCount, ledger: ledger.counters,
+            connections: connections, failedConnects: reconnect.failedAttempts)
+    }
+
+    private func enqueue(_ batch: OutgoingBatch) async throws {
+        guard !batch.records.isEmpty else { return }
+        var stats = batch.stats
+        stats.batchesSpooled = batchesSpooled
+        stats.batchesDropped = ledger.counters.lost
+        stats.spoolBytes = UInt64(spool.statistics.bytes)
+        let (first, last) = Self.timeRange(of: batch.records)
+        let codec = configuration.codec
+        let agentID = configuration.agentID
+        let (_, actions) = try ledger.enqueue { (id: BatchID) throws(WireCodecError) -> [UInt8] in
+            let message = WireMessage.batch(WireBatch(
+                agentID: agentID, sequence: id.sequence, firstTime: first, lastTime: last, stats: stats,
+                records: batch.records))
+            var buffer = ByteBuffer()
+            try codec.write(message, to: &buffer)
+            return Array(buffer.readableBytesView)
+        }
+        try await execute(actions)
+    }
+
+    private func execute(_ actions: [DeliveryLedger.Action]) async throws {
+        for action in actions {
+            switch action {
+            case .reserveSequences(let through):
+                do { try spool.persistReservation(through: through) } catch {
+                    throw ShipperError("cannot persist sequence reservation: \(error)")
+                }
+            case .send(_, let payload):
+                await send(payload)
+            case .sendSpooled(let sequence):
+                let payload: [UInt8]?
+                do { payload = try spool.read(sequence: sequence) } catch {
+                    logger.error("cannot read spooled batch", metadata: ["batch.sequence": "\(sequence)", "error": "\(error)"])
+                    payload = nil
+                }
+                if let payload { await send(payload) } else { ledger.spoolLost([sequence]) }
+            case .spool(let sequence, let payload):
+                do {
+                    let dropped = try spool.write(sequence: sequence, payload: payload)
+                    batchesSpooled += 1
+                    if !dropped.isEmpty {
+                        logger.warning("spool full: dropped oldest batches", metadata: ["spool.dropped": "\(dropped.count)"])
+                        ledger.spoolLost(dropped)
+                    }
+                } catch {
+                    logger.error("cannot spool batch; it is lost", metadata: ["batch.sequence": "\(sequence)", "error": "\(error)"])
+                    ledger.spoolLost([sequence])
+                }
+            case .deleteSpooled(let sequence):
+                spool.delete(sequence: sequence)
+            }
+        }
+    }
+
+    private func send(_ payload: [UInt8]) async {
+        guard let connection else { return }
+        do {
+            try await connection.handle.writer.write(ByteBuffer(bytes: payload))
+        } catch {
+            // The connection task notices the close and reports it; make sure it does.
+            connection.handle.close()
+        }
+    }
+
+    private func perform(_ action: ReconnectMachine.Action, group: inout ThrowingTaskGroup<Void, any Error>) async throws {
+        switch action {
+        case .connect:
+            let id = nextConnectionID
+            nextConnectionID += 1
+            let connector = ShipperConnector(configuration: configuration, group: self.group, logger: logger)
+            let continuation = self.continuation
+            group.addTask { await connector.run(id: id, events: continuation) }
+        case .wait(let delay):
+            let continuation = self.continuation
+            group.addTask {
+                try? await Task.sleep(for: delay)
+                continuation.yield(.delayElapsed)
+            }
+        case .close:
+            connection?.handle.close()
+        case .none:
+            break
+        }
+    }
+
+    static func timeRange(of records: RecordBatch) -> (NetworkTime, NetworkTime) {
+        var times: [NetworkTime] = []
+        times.reserveCapacity(records.count)
+        times.append(contentsOf: records.conns.map(\.ts))
+        times.append(contentsOf: records.dns.map(\.ts))
+        times.append(contentsOf: records.http.map(\.ts))
+        times.append(contentsOf: records.ssl.map(\.ts))
+        times.append(contentsOf: records.weirds.map(\.ts))
+        return (times.min() ?? .zero, times.max() ?? .zero)
+    }
+}

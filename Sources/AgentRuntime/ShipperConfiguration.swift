@@ -1,0 +1,131 @@
+public import AgentCore
+public import FleetModel
+public import FleetWire
+public import NIOSSL
+
+/// Settings of a ``Shipper``.
+public struct ShipperConfiguration: Sendable {
+    /// Aggregator host (name or address).
+    public var host: String
+    /// Aggregator ingest port.
+    public var port: Int
+    /// This agent's id (the aggregator binds the token to it).
+    public var agentID: String
+    /// The agent's token.
+    public var token: String
+    /// Host name sent in the hello.
+    public var hostname: String
+    /// Agent software version sent in the hello.
+    public var agentVersion: String
+    /// Window, memory bound and sequence reservation of the delivery ledger. The default reserves
+    /// one sequence number at a time (one small durable write per batch) so that a restarted agent
+    /// continues with the next number and the aggregator's gap detection stays meaningful.
+    public var ledger: DeliveryLedger.Configuration
+    /// Reconnect backoff.
+    public var backoff: Backoff.Configuration
+    /// After the input ends, how long to wait for every batch to be acknowledged before spooling
+    /// the rest and returning.
+    public var drainTimeout: Duration
+    /// How long one connection attempt (TCP connect plus hello) may take.
+    public var connectTimeout: Duration
+    /// Frame codec (compression) for outgoing batches and limits for incoming replies.
+    public var codec: WireCodec
+    /// TLS to the aggregator; nil means plain TCP (only when explicitly asked for).
+    public var tls: ShipperTLS?
+
+    /// Creates a configuration with the ledger's defaults (but a reservation of 1), backoff defaults, a 60 s drain timeout
+    /// and a 10 s connect timeout.
+    public init(
+        host: String, port: Int, agentID: String, token: String, hostname: String, agentVersion: String,
+        ledger: DeliveryLedger.Configuration = DeliveryLedger.Configuration(sequenceReservation: 1),
+        backoff: Backoff.Configuration = Backoff.Configuration(),
+        drainTimeout: Duration = .seconds(60), connectTimeout: Duration = .seconds(10), codec: WireCodec = WireCodec(),
+        tls: ShipperTLS? = nil
+    ) {
+        self.tls = tls
+        self.host = host
+        self.port = port
+        self.agentID = agentID
+        self.token = token
+        self.hostname = hostname
+        self.agentVersion = agentVersion
+        self.ledger = ledger
+        self.backoff = backoff
+        self.drainTimeout = drainTimeout
+        self.connectTimeout = connectTimeout
+        self.codec = codec
+    }
+}
+
+/// One batch of records handed to the ``Shipper``, with the agent's counters at that moment.
+public struct OutgoingBatch: Sendable {
+    /// The records.
+    public var records: RecordBatch
+    /// Cumulative capture counters (the shipper fills in the spool fields).
+    public var stats: WireCaptureStats
+
+    /// Creates a batch.
+    public init(records: RecordBatch, stats: WireCaptureStats = WireCaptureStats()) {
+        self.records = records
+        self.stats = stats
+    }
+}
+
+/// How a ``Shipper/run(input:)`` ended.
+public struct ShipperSummary: Sendable, Hashable {
+    /// Why it returned.
+    public enum Ending: Sendable, Hashable {
+        /// Input ended and every batch was acknowledged.
+        case drained
+        /// A stop was requested: unacknowledged batches are in the spool.
+        case stopped
+        /// Input ended but the drain timeout passed: unacknowledged batches are in the spool.
+        case timedOut
+    }
+
+    /// Why it returned.
+    public var ending: Ending
+    /// Batches left unacknowledged (all spooled).
+    public var pendingBatches: Int
+    /// The ledger's counters.
+    public var ledger: DeliveryLedger.Counters
+    /// Connections established.
+    public var connections: UInt64
+    /// Connection attempts that failed (including rejected hellos).
+    public var failedConnects: UInt64
+}
+
+/// A failure that stops the shipper.
+public struct ShipperError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// What went wrong.
+    public var message: String
+    /// Creates an error.
+    public init(_ message: String) { self.message = message }
+    public var description: String { message }
+}
+
+/// TLS settings of the agent's connection: server certificate verification is always on.
+public struct ShipperTLS: Sendable {
+    /// The client context.
+    public var context: NIOSSLContext
+    /// Name checked against the server certificate (and sent as SNI). NIOSSL also accepts a
+    /// certificate whose IP address SAN matches the connected address; with nil, that is the only
+    /// identity check (connecting to an IP address).
+    public var serverHostname: String?
+
+    /// Creates settings from a context.
+    public init(context: NIOSSLContext, serverHostname: String?) {
+        self.context = context
+        self.serverHostname = serverHostname
+    }
+
+    /// Full verification against `trustRootsPath` (PEM CA bundle) or the system roots when nil; TLS 1.2 or later.
+    /// - Throws: NIOSSL's error when the bundle cannot be loaded.
+    public static func verifying(trustRootsPath: String?, serverHostname: String?) throws -> ShipperTLS {
+        var configuration = TLSConfiguration.makeClientConfiguration()
+        configuration.minimumTLSVersion = .tlsv12
+        configuration.certificateVerification = .fullVerification
+        if let trustRootsPath { configuration.trustRoots = .file(trustRootsPath) }
+        return ShipperTLS(context: try NIOSSLContext(configuration: configuration), serverHostname: serverHostname)
+    }
+}

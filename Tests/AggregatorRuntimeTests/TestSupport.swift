@@ -1,0 +1,139 @@
+import AgentCore
+@testable import AgentRuntime
+import AggregatorRuntime
+import Capture
+import FleetCLI
+import FleetModel
+import FleetTesting
+import FleetWire
+import Foundation
+import Logging
+import NIOCore
+import NIOPosix
+import Storage
+import StorageSQLite
+import Testing
+
+/// Helpers shared by the runtime tests: temp stores, an in-process aggregator, record feeds and
+/// comparisons against `OfflineAnalysis`.
+enum TestSupport {
+    static let logger: Logger = {
+        var logger = Logger(label: "fleetwatch.test.runtime", factory: { _ in SwiftLogNoOpLogHandler() })
+        logger.logLevel = .critical
+        return logger
+    }()
+
+    /// A fresh directory under the system temp dir.
+    struct TemporaryDirectory {
+        let path: String
+        init() {
+            path = FileManager.default.temporaryDirectory
+                .appendingPathComponent("fleetwatch-runtime-\(UUID().uuidString)").path
+            try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        }
+        func cleanUp() { try? FileManager.default.removeItem(atPath: path) }
+        func file(_ name: String) -> String { path + "/" + name }
+    }
+
+    /// The Zeek traces directory (env `FLEETWATCH_CONFORMANCE`, the checkout's sibling, or /work/shared).
+    static var tracesDirectory: String? {
+        if let directory = Fixtures.zeekConformanceDirectory { return directory.appendingPathComponent("traces").path }
+        let shared = "/work/shared/conformance/zeek/traces"
+        return FileManager.default.fileExists(atPath: shared) ? shared : nil
+    }
+
+    static func trace(_ name: String) -> String? {
+        let fixture = Fixtures.fixturesDirectory.appendingPathComponent("pcap/\(name)").path
+        if FileManager.default.fileExists(atPath: fixture) { return fixture }
+        guard let directory = tracesDirectory else { return nil }
+        let path = directory + "/" + name
+        return FileManager.default.fileExists(atPath: path) ? path : nil
+    }
+
+    /// Opens (creating and migrating) an SQLite store.
+    static func store(_ path: String) async throws -> SQLiteFlowStore {
+        let store = try SQLiteFlowStore(path: path)
+        try await store.migrate()
+        return store
+    }
+
+    /// Runs an ingest server on 127.0.0.1 for the duration of `body`.
+    static func withAggregator<T>(
+        store: any FlowStore, port: Int = 0, authenticator: AgentAuthenticator = .anyAgent,
+        limits: WireLimits = .standard, _ body: (IngestServer) async throws -> T
+    ) async throws -> T {
+        let server = try await IngestServer.bind(
+            configuration: IngestServerConfiguration(host: "127.0.0.1", port: port, authenticator: authenticator, limits: limits),
+            store: store, logger: logger)
+        return try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await server.run() }
+            defer {
+                server.close()
+                group.cancelAll()
+            }
+            return try await body(server)
+        }
+    }
+
+    /// Every record batch a pcap gives through `RecordProducer` (as the agent cuts them).
+    static func producedBatches(_ file: String, policy: BatchPolicy = BatchPolicy()) async throws -> [OutgoingBatch] {
+        var producer = RecordProducer(policy: policy)
+        var batches: [OutgoingBatch] = []
+        try await producer.run(try PcapFileReader.packetBatches(path: file)) { flush in
+            batches.append(OutgoingBatch(records: flush.records))
+        }
+        return batches
+    }
+
+    /// What `fleetctl analyze` gives for `file`.
+    static func offlineRecords(_ file: String) throws -> RecordBatch {
+        var options = OfflineAnalysis.Options()
+        options.outputDirectory = nil
+        options.collectRecords = true
+        return try OfflineAnalysis.run(files: [file], options: options).records
+    }
+
+    static func shipperConfiguration(port: Int, agent: String = "agent-1", token: String = "secret") -> ShipperConfiguration {
+        ShipperConfiguration(
+            host: "127.0.0.1", port: port, agentID: agent, token: token, hostname: "test-host", agentVersion: "test",
+            backoff: Backoff.Configuration(initial: .milliseconds(20), maximum: .milliseconds(200)),
+            drainTimeout: .seconds(20), connectTimeout: .seconds(2))
+    }
+
+    static func spool(_ directory: String) throws -> Spool {
+        try Spool(configuration: SpoolConfiguration(directory: directory, synchronous: false), logger: logger)
+    }
+
+    /// A stream that yields `batches` and finishes.
+    static func stream(_ batches: [OutgoingBatch]) -> AsyncThrowingStream<OutgoingBatch, any Error> {
+        let (stream, continuation) = AsyncThrowingStream<OutgoingBatch, any Error>.makeStream()
+        for batch in batches { continuation.yield(batch) }
+        continuation.finish()
+        return stream
+    }
+
+    static func counts<R: Hashable>(_ records: [R]) -> [R: Int] {
+        records.reduce(into: [:]) { $0[$1, default: 0] += 1 }
+    }
+
+    /// The latest conn record per uid (the store replaces interim records by later ones).
+    static func latestConns(_ conns: [ConnRecord]) -> [String: ConnRecord] {
+        var latest: [String: ConnRecord] = [:]
+        for conn in conns { latest[conn.uid] = conn }
+        return latest
+    }
+
+    /// Checks the store holds exactly `expected` (conn by uid; dns/http/ssl/weird as multisets).
+    static func expectStore(
+        _ store: any FlowStore, holds expected: RecordBatch, sourceLocation: SourceLocation = #_sourceLocation
+    ) async throws {
+        let all = RecordQuery(limit: RecordQuery.maximumLimit)
+        let conns = try await store.conns(all).map(\.record)
+        #expect(conns.count == Set(conns.map(\.uid)).count, "a conn uid stored twice", sourceLocation: sourceLocation)
+        #expect(latestConns(conns) == latestConns(expected.conns), "conn records differ", sourceLocation: sourceLocation)
+        #expect(counts(try await store.dns(all).map(\.record)) == counts(expected.dns), "dns differ", sourceLocation: sourceLocation)
+        #expect(counts(try await store.http(all).map(\.record)) == counts(expected.http), "http differ", sourceLocation: sourceLocation)
+        #expect(counts(try await store.ssl(all).map(\.record)) == counts(expected.ssl), "ssl differ", sourceLocation: sourceLocation)
+        #expect(counts(try await store.weirds(all).map(\.record)) == counts(expected.weirds), "weird differ", sourceLocation: sourceLocation)
+    }
+}
