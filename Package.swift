@@ -72,6 +72,9 @@ let package = Package(
             swiftSettings: strictSettings
         ),
 
+        // Process plumbing shared by the executables (signals).
+        .target(name: "ProcessSupport", swiftSettings: strictSettings),
+
         // I/O edges.
         .target(name: "Capture", dependencies: ["CPcap", "FleetModel"], swiftSettings: strictSettings),
         .target(name: "AgentCore", dependencies: ["FleetModel"], swiftSettings: strictSettings),
@@ -111,7 +114,7 @@ let package = Package(
         .executableTarget(
             name: "fleet-aggregator",
             dependencies: [
-                "AggregatorRuntime", "Storage", "StorageSQLite",
+                "AggregatorRuntime", "Storage", "StorageSQLite", "ProcessSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -122,7 +125,7 @@ let package = Package(
         .executableTarget(
             name: "fleet-agent",
             dependencies: [
-                "AgentRuntime", "AgentCore", "Capture", "FleetWire", "FlowTracking", "PacketLayers",
+                "AgentRuntime", "AgentCore", "Capture", "FleetWire", "FlowTracking", "PacketLayers", "ProcessSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),

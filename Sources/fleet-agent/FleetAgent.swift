@@ -1,3 +1,4 @@
+import ProcessSupport
 import AgentCore
 import AgentRuntime
 import ArgumentParser

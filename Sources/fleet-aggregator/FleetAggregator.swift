@@ -1,3 +1,4 @@
+import ProcessSupport
 import AggregatorRuntime
 import ArgumentParser
 import Foundation

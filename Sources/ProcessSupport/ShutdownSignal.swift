@@ -5,11 +5,12 @@ import Glibc
 import Darwin
 #endif
 
+/// Shared by the fleet-agent and fleet-aggregator executables.
 /// Waits for SIGINT or SIGTERM (the executable's clean shutdown).
-enum ShutdownSignal {
+public enum ShutdownSignal {
     /// Installs handlers for SIGINT and SIGTERM and returns the name of the first one received
     /// ("cancelled" when the task is cancelled first). Call once per process.
-    static func wait() async -> String {
+    public static func wait() async -> String {
         let (names, continuation) = AsyncStream<String>.makeStream()
         let queue = DispatchQueue(label: "fleet.signals")
         var sources: [any DispatchSourceSignal] = []
