@@ -4,7 +4,7 @@ public import FleetModel
 /// SQL backends are checked against. Queries scan every record.
 ///
 /// An actor: every call is serialized, so each ingest is atomic.
-public actor InMemoryFlowStore: FlowStore {
+public actor InMemoryFlowStore: FlowStore, FindingStore {
     /// A record with its agent and ingestion order (the tie-breaker for sorting).
     struct Entry<Record: Sendable & Hashable>: Sendable {
         var order: UInt64
@@ -24,6 +24,7 @@ public actor InMemoryFlowStore: FlowStore {
     private var sslEntries: [Entry<SSLRecord>] = []
     private var weirdEntries: [Entry<WeirdRecord>] = []
     private var registry: [AgentID: AgentInfo] = [:]
+    private var findingsByID: [String: Finding] = [:]
 
     /// An empty store.
     public init() {}
@@ -151,6 +152,23 @@ public actor InMemoryFlowStore: FlowStore {
         weirdEntries.removeAll { $0.record.ts < time }
         deleted -= weirdEntries.count
         return deleted
+    }
+
+    public func upsertFindings(_ findings: [Finding]) async throws {
+        for finding in findings {
+            if var existing = findingsByID[finding.id] {
+                existing.merge(finding)
+                findingsByID[finding.id] = existing
+            } else {
+                findingsByID[finding.id] = finding
+            }
+        }
+    }
+
+    public func findings(_ query: FindingQuery) async throws -> [Finding] {
+        try query.validate()
+        let matching = findingsByID.values.filter { query.matches($0) }
+        return Array(matching.sorted(by: FindingQuery.precedes).prefix(query.limit))
     }
 
     private static func blankAgent(_ id: AgentID, seenAt: NetworkTime) -> AgentInfo {
