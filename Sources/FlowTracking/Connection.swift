@@ -1,51 +1,72 @@
 import FleetModel
 
 /// One tracked connection: Zeek's `connection` record and its analyzers.
-struct Connection: Sendable {
-    var key: FlowKey
-    var uid: String
-    var originatorHost: IPAddress
-    var originatorPort: UInt16
-    var responderHost: IPAddress
-    var responderPort: UInt16
-    var ipProto: UInt8
-    var transport: TransportProtocol
+///
+/// A final class kept in the flow table's slab: every packet updates it in place
+/// instead of copying a large struct (two TCP endpoints, arrays, strings) in and out
+/// of the table. Exclusivity is not checked at run time on its fields: the tracker
+/// is single-threaded and never holds two accesses to one field at once.
+final class Connection {
+    @exclusivity(unchecked) var key: FlowKey
+    @exclusivity(unchecked) var uid: String
+    @exclusivity(unchecked) var originatorHost: IPAddress
+    @exclusivity(unchecked) var originatorPort: UInt16
+    @exclusivity(unchecked) var responderHost: IPAddress
+    @exclusivity(unchecked) var responderPort: UInt16
+    @exclusivity(unchecked) var ipProto: UInt8
+    @exclusivity(unchecked) var transport: TransportProtocol
 
-    var startTime: NetworkTime
-    var lastTime: NetworkTime
+    @exclusivity(unchecked) var startTime: NetworkTime
+    @exclusivity(unchecked) var lastTime: NetworkTime
 
-    var originatorPackets: UInt64 = 0
-    var originatorIPBytes: UInt64 = 0
-    var responderPackets: UInt64 = 0
-    var responderIPBytes: UInt64 = 0
+    @exclusivity(unchecked) var originatorPackets: UInt64 = 0
+    @exclusivity(unchecked) var originatorIPBytes: UInt64 = 0
+    @exclusivity(unchecked) var responderPackets: UInt64 = 0
+    @exclusivity(unchecked) var responderIPBytes: UInt64 = 0
     /// UDP/ICMP payload bytes (TCP sizes come from sequence numbers).
-    var originatorPayloadBytes: UInt64 = 0
-    var responderPayloadBytes: UInt64 = 0
+    @exclusivity(unchecked) var originatorPayloadBytes: UInt64 = 0
+    @exclusivity(unchecked) var responderPayloadBytes: UInt64 = 0
     /// UDP/ICMP: a valid packet was seen from that side.
-    var originatorActive = false
-    var responderActive = false
-    var missedBytes: UInt64 = 0
+    @exclusivity(unchecked) var originatorActive = false
+    @exclusivity(unchecked) var responderActive = false
+    @exclusivity(unchecked) var missedBytes: UInt64 = 0
 
-    var history = ConnHistory()
-    var checksumErrorsOriginator = ScaledCounter()
-    var checksumErrorsResponder = ScaledCounter()
-    var tcp: TCPSession?
+    @exclusivity(unchecked) var history = ConnHistory()
+    @exclusivity(unchecked) var checksumErrorsOriginator = ScaledCounter()
+    @exclusivity(unchecked) var checksumErrorsResponder = ScaledCounter()
+    @exclusivity(unchecked) var tcp: TCPSession?
 
-    var analyzers: [AnalyzerSlot] = []
-    var services: [String] = []
+    @exclusivity(unchecked) var analyzers: [AnalyzerSlot] = []
+    @exclusivity(unchecked) var services: [String] = []
     /// Analysis of stream data is on (TCP connections whose handshake was seen, all UDP).
-    var analyzing = false
+    @exclusivity(unchecked) var analyzing = false
     /// Shortest analyzer-imposed inactivity timeout, kept even after the analyzer is gone.
-    var analyzerTimeout: NetworkDuration?
-    var firstDatagramSeen = false
+    @exclusivity(unchecked) var analyzerTimeout: NetworkDuration?
+    @exclusivity(unchecked) var firstDatagramSeen = false
 
-    var tunnelParents: [String] = []
-    var vlan: UInt16?
-    var innerVLAN: UInt16?
+    @exclusivity(unchecked) var tunnelParents: [String] = []
+    @exclusivity(unchecked) var vlan: UInt16?
+    @exclusivity(unchecked) var innerVLAN: UInt16?
 
-    var nextInterim: NetworkTime?
+    @exclusivity(unchecked) var nextInterim: NetworkTime?
     /// Bumped whenever the slot is reused, so stale timer entries are ignored.
-    var generation: UInt32 = 0
+    @exclusivity(unchecked) var generation: UInt32 = 0
+
+    init(
+        key: FlowKey, uid: String, originatorHost: IPAddress, originatorPort: UInt16, responderHost: IPAddress,
+        responderPort: UInt16, ipProto: UInt8, transport: TransportProtocol, startTime: NetworkTime, lastTime: NetworkTime
+    ) {
+        self.key = key
+        self.uid = uid
+        self.originatorHost = originatorHost
+        self.originatorPort = originatorPort
+        self.responderHost = responderHost
+        self.responderPort = responderPort
+        self.ipProto = ipProto
+        self.transport = transport
+        self.startTime = startTime
+        self.lastTime = lastTime
+    }
 
     var id: ConnID {
         ConnID(originatorHost: originatorHost, originatorPort: originatorPort, responderHost: responderHost, responderPort: responderPort)
@@ -54,7 +75,7 @@ struct Connection: Sendable {
     var context: ConnContext { ConnContext(uid: uid, id: id, proto: transport) }
 
     /// Swaps originator and responder (Zeek's `FlipRoles`), appending `^` to the history.
-    mutating func flipRoles() {
+    func flipRoles() {
         swap(&originatorHost, &responderHost)
         swap(&originatorPort, &responderPort)
         swap(&originatorPackets, &responderPackets)

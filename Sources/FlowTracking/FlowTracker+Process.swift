@@ -4,7 +4,7 @@ import PacketLayers
 extension FlowTracker {
     /// Applies one packet to its connection, in place (the connection stays in the table).
     static func process(
-        _ connection: inout Connection, packet: DecodedPacket, bytes: UnsafeRawBufferPointer, sourcePort: UInt16,
+        _ connection: Connection, packet: DecodedPacket, bytes: UnsafeRawBufferPointer, sourcePort: UInt16,
         output: inout RecordBatch, counters: inout FlowCounters
     ) {
         var isOrig = connection.isFromOriginator(host: packet.source, port: sourcePort)
@@ -34,9 +34,9 @@ extension FlowTracker {
 
         switch connection.transport {
         case .tcp:
-            guard let segment = packet.tcp, let bothClosed = connection.tcp?.bothClosed else { return }
+            guard let segment = packet.tcp, let facts = connection.tcp?.deadlineFacts() else { return }
             // Zeek stops moving a TCP connection's last time once both sides have closed.
-            if !bothClosed { connection.lastTime = packet.timestamp }
+            if !(facts.originatorClosed && facts.responderClosed) { connection.lastTime = packet.timestamp }
             var history = connection.history
             connection.history = ConnHistory()
             let context = connection.context
@@ -162,13 +162,3 @@ extension FlowTracker {
     }
 }
 
-
-extension Connection {
-    /// Applies one packet to this connection (see `FlowTracker.process`).
-    mutating func processPacket(
-        _ packet: DecodedPacket, bytes: UnsafeRawBufferPointer, sourcePort: UInt16,
-        output: inout RecordBatch, counters: inout FlowCounters
-    ) {
-        FlowTracker.process(&self, packet: packet, bytes: bytes, sourcePort: sourcePort, output: &output, counters: &counters)
-    }
-}

@@ -23,31 +23,33 @@ extension FlowTracker {
         case .icmp:
             return (connection.lastTime + configuration.icmpInactivityTimeout, .timeout)
         case .tcp:
-            guard let tcp = connection.tcp else {
+            // Read in place: copying the session out would copy both endpoints every packet.
+            guard let facts = connection.tcp?.deadlineFacts() else {
                 return (connection.lastTime + configuration.tcpInactivityTimeout, .timeout)
             }
-            let originator = tcp.originator, responder = tcp.responder
-            if tcp.closeComplete {
+            if facts.closeComplete {
                 return (connection.lastTime + configuration.tcpCloseDelay, .closed)
             }
-            var best = (time: connection.lastTime + (originator.state.isHandshake && responder.state.isHandshake
+            let originator = facts.originator, responder = facts.responder
+            var best = (time: connection.lastTime + (originator.isHandshake && responder.isHandshake
                 ? configuration.udpInactivityTimeout : configuration.tcpInactivityTimeout), reason: RemovalReason.timeout)
             // Unanswered SYN: Zeek's attempt timer.
-            if tcp.attemptStarted && (originator.state == .synSent || originator.state == .synAckSent) && responder.state == .inactive {
+            if facts.attemptStarted && (originator == .synSent || originator == .synAckSent) && responder == .inactive {
                 let attempt = connection.startTime + configuration.tcpAttemptDelay
                 if attempt < best.time { best = (attempt, .timeout) }
             }
             // Zeek's expire timer: one side closed and the other closed, reset or silent;
             // or nothing valid was ever seen.
-            let anyClosed = originator.didClose || responder.didClose
-            let anyReset = originator.state == .reset || responder.state == .reset
-            let anyInactive = originator.state == .inactive || responder.state == .inactive
-            if (anyClosed && (tcp.bothClosed || anyReset || anyInactive))
-                || (originator.state == .inactive && responder.state == .inactive) {
+            let bothClosed = facts.originatorClosed && facts.responderClosed
+            let anyClosed = facts.originatorClosed || facts.responderClosed
+            let anyReset = originator == .reset || responder == .reset
+            let anyInactive = originator == .inactive || responder == .inactive
+            if (anyClosed && (bothClosed || anyReset || anyInactive))
+                || (originator == .inactive && responder == .inactive) {
                 let linger = connection.lastTime + configuration.tcpCloseDelay
                 if linger < best.time { best = (linger, .closed) }
             }
-            if tcp.partialClose && originator.state != .inactive && responder.state != .inactive && !tcp.bothClosed && !anyReset {
+            if facts.partialClose && originator != .inactive && responder != .inactive && !bothClosed && !anyReset {
                 let partial = connection.lastTime + NetworkDuration.seconds(3)
                 if partial < best.time { best = (partial, .closed) }
             }
@@ -73,14 +75,13 @@ extension FlowTracker {
             _ = timers.popFirst()
             let slot = Int(entry.slot)
             guard slot < connections.count, generations[slot] == entry.generation,
-                  pendingDeadline(slot: entry.slot) == entry.time, var connection = connections[slot].take() else {
+                  pendingDeadline(slot: entry.slot) == entry.time, let connection = connections[slot] else {
                 continue
             }
             let firedAt = NetworkTime(microseconds: entry.time)
-            if removalDeadline(connection).time <= firedAt {
-                let reason = removalDeadline(connection).reason
-                connections[slot] = connection
-                remove(slot: entry.slot, reason: reason)
+            let removal = removalDeadline(connection)
+            if removal.time <= firedAt {
+                remove(slot: entry.slot, reason: removal.reason)
                 continue
             }
             // Interim record due?
@@ -93,7 +94,6 @@ extension FlowTracker {
                 while next <= firedAt { next = next + interval }
                 connection.nextInterim = next
             }
-            connections[slot] = connection
             if let deadline = nextDeadline(connection) {
                 setPendingDeadline(slot: entry.slot, -1)
                 scheduleIfEarlier(slot: entry.slot, generation: entry.generation, at: deadline)
@@ -104,7 +104,7 @@ extension FlowTracker {
     /// Removes a connection, emitting its final record.
     mutating func remove(slot: Int32, reason: RemovalReason) {
         let position = Int(slot)
-        guard position < connections.count, var connection = connections[position].take() else { return }
+        guard position < connections.count, let connection = connections[position].take() else { return }
         let context = connection.context
         for i in connection.analyzers.indices {
             connection.analyzers[i].analyzer.finish(at: connection.lastTime, context: context, output: &output)

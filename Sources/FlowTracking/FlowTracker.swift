@@ -84,8 +84,10 @@ public struct FlowTracker: PacketSink {
 
         var slot = index[key]
         if let existing = slot, transport == .tcp, let segment = packet.tcp, segment.flags.contains(.syn),
-           let fromOriginator = connections[Int(existing)]?.isFromOriginator(host: packet.source, port: sourcePort),
-           let reuse = connections[Int(existing)]?.tcp?.isReuse(flags: segment.flags, sequence: segment.sequence, originatorSide: fromOriginator) {
+           let connection = connections[Int(existing)],
+           let reuse = connection.tcp?.isReuse(
+               flags: segment.flags, sequence: segment.sequence,
+               originatorSide: connection.isFromOriginator(host: packet.source, port: sourcePort)) {
             if reuse {
                 remove(slot: existing, reason: .reuse)
                 slot = nil
@@ -101,17 +103,15 @@ public struct FlowTracker: PacketSink {
         }
         var tunnelParent: String?
         if let tunnel = packet.tunnel { tunnelParent = noteTunnel(tunnel) }
-        let position = Int(slotIndex)
-        guard connections[position] != nil else { return }
-        if let tunnelParent, connections[position]?.tunnelParents.contains(tunnelParent) == false,
-           (connections[position]?.tunnelParents.count ?? 0) < 8 {
-            connections[position]?.tunnelParents.append(tunnelParent)
+        // The connection is a class in the slab: it is updated in place, never copied.
+        guard let connection = connections[Int(slotIndex)] else { return }
+        if let tunnelParent, !connection.tunnelParents.contains(tunnelParent), connection.tunnelParents.count < 8 {
+            connection.tunnelParents.append(tunnelParent)
         }
-        // Mutated in place through the optional: moving a connection out and back
-        // costs two copies of a large struct per packet.
-        connections[position]?.processPacket(packet, bytes: bytes, sourcePort: sourcePort, output: &output, counters: &counters)
-        guard let connection = connections[position].map({ (deadline: nextDeadline($0), generation: $0.generation) }) else { return }
-        if let deadline = connection.deadline { scheduleIfEarlier(slot: slotIndex, generation: connection.generation, at: deadline) }
+        Self.process(connection, packet: packet, bytes: bytes, sourcePort: sourcePort, output: &output, counters: &counters)
+        if let deadline = nextDeadline(connection) {
+            scheduleIfEarlier(slot: slotIndex, generation: connection.generation, at: deadline)
+        }
     }
 
     // MARK: - Creating connections
@@ -143,9 +143,9 @@ public struct FlowTracker: PacketSink {
             let outerKey = FlowKey(
                 source: tunnel.source, sourcePort: tunnel.sourcePort, destination: tunnel.destination,
                 destinationPort: tunnel.destinationPort, ipProto: 17, context: 0)
-            if let slot = index[outerKey], let services = connections[Int(slot)]?.services,
-               !services.contains(tunnel.kind.rawValue) {
-                connections[Int(slot)]?.services.append(tunnel.kind.rawValue)
+            if let slot = index[outerKey], let outer = connections[Int(slot)],
+               !outer.services.contains(tunnel.kind.rawValue) {
+                outer.services.append(tunnel.kind.rawValue)
             }
         }
         return uid
@@ -197,7 +197,7 @@ public struct FlowTracker: PacketSink {
             break
         }
 
-        var connection = Connection(
+        let connection = Connection(
             key: key, uid: uids.next(), originatorHost: packet.source, originatorPort: sourcePort,
             responderHost: packet.destination, responderPort: destinationPort, ipProto: packet.ipProto,
             transport: transport, startTime: packet.timestamp, lastTime: packet.timestamp)

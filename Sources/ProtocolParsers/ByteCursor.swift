@@ -62,6 +62,13 @@ public struct ByteCursor {
 /// Text as Zeek's ASCII log writer shows raw bytes: printable ASCII kept, every
 /// other byte as `\xNN` (lower-case hex).
 public func zeekEscapedText(_ bytes: some Sequence<UInt8>) -> String {
+    // Fast path: contiguous, all printable ASCII (most DNS names and HTTP fields) decode as is.
+    if let plain = bytes.withContiguousStorageIfAvailable({ buffer -> String? in
+        for byte in buffer where byte < 0x20 || byte >= 0x7f { return nil }
+        return String(decoding: buffer, as: UTF8.self)
+    }), let plain {
+        return plain
+    }
     // Built as bytes and decoded once: appending scalars one by one is an order
     // of magnitude slower, and this runs for every DNS name and HTTP field.
     var utf8: [UInt8] = []

@@ -92,6 +92,30 @@ enum TLSSamples {
         for length in 0..<dtls.count { _ = TLSSamples.events(Array(dtls[0..<length]), chunk: 100, dtls: true) }
     }
 
+    /// Application data, heartbeats and encrypted handshakes are passed over without being
+    /// buffered: the records after them must still be framed right, in any split.
+    @Test func skippedRecordBodiesKeepFraming() {
+        let appData: [UInt8] = [0x17, 0x03, 0x03, 0x0b, 0xb8] + [UInt8](repeating: 0xaa, count: 3000)
+        let heartbeat: [UInt8] = [0x18, 0x03, 0x03, 0x00, 0x03, 1, 2, 3]
+        let ccs: [UInt8] = [0x14, 0x03, 0x03, 0x00, 0x01, 0x01]
+        let encryptedHandshake: [UInt8] = [0x16, 0x03, 0x03, 0x00, 0x04, 0x14, 0x00, 0x00, 0x0c]
+        let alert: [UInt8] = [0x15, 0x03, 0x03, 0x00, 0x02, 0x02, 0x28]
+        let stream = TLSSamples.clientHello + appData + heartbeat + alert + ccs + encryptedHandshake + appData
+        let whole = TLSSamples.events(stream, chunk: stream.count)
+        #expect(!whole.failed)
+        #expect(whole.events.filter { $0 == .applicationData }.count == 2)
+        #expect(whole.events.contains(.heartbeat))
+        #expect(whole.events.contains(.alert(level: 2, description: 0x28)))
+        #expect(whole.events.last == .applicationData)
+        // The encrypted handshake after ChangeCipherSpec raises no handshake event.
+        #expect(whole.events.filter { $0 == .handshake(type: 0x14) }.isEmpty)
+        for chunk in [1, 4, 5, 6, 1000] {
+            #expect(TLSSamples.events(stream, chunk: chunk).events == whole.events)
+        }
+        // A non-TLS byte right after a skipped body still fails the stream.
+        #expect(TLSSamples.events(appData + [0x47, 0x45, 0x54, 0x20, 0x2f], chunk: 64).failed)
+    }
+
     @Test func rejectsNonTLSQuickly() {
         #expect(TLSSamples.events(Array("GET / HTTP/1.1\r\n".utf8), chunk: 1).failed)
         #expect(TLSSamples.events(Array("SSH-2.0-OpenSSH\r\n".utf8), chunk: 100).failed)

@@ -79,7 +79,7 @@ public struct SSLAnalyzer: AppAnalyzer {
             record?.version = TLSNames.version(hello.negotiatedVersion)
             let cipher = TLSNames.cipher(hello.cipherSuite)
             record?.cipher = cipher
-            cipherIsECDH = cipher.contains("ECDH")
+            cipherIsECDH = Self.containsECDH(cipher)
             if let group = hello.keyShareGroup { record?.curve = TLSNames.curve(group) }
             if !hello.sessionID.isEmpty && hello.sessionID == clientSessionID && hello.selectedVersion == nil {
                 record?.resumed = true
@@ -98,6 +98,17 @@ public struct SSLAnalyzer: AppAnalyzer {
         case .heartbeat:
             appendHistory("B", fromOriginator: fromOriginator)
         }
+    }
+
+    /// `cipher.contains("ECDH")` on the UTF-8 bytes (String's substring search is slow).
+    static func containsECDH(_ cipher: String) -> Bool {
+        let needle: (UInt8, UInt8, UInt8, UInt8) = (0x45, 0x43, 0x44, 0x48)
+        var window: (UInt8, UInt8, UInt8, UInt8) = (0, 0, 0, 0)
+        for byte in cipher.utf8 {
+            window = (window.1, window.2, window.3, byte)
+            if window == needle { return true }
+        }
+        return false
     }
 
     private mutating func ensureRecord(at time: NetworkTime, context: ConnContext) {

@@ -61,6 +61,26 @@ struct TCPSession: Sendable {
 
     var bothClosed: Bool { originator.didClose && responder.didClose }
 
+    /// What the removal deadline depends on, as a small value.
+    struct DeadlineFacts {
+        var originator: TCPEndpointState
+        var responder: TCPEndpointState
+        var originatorClosed: Bool
+        var responderClosed: Bool
+        var closeComplete: Bool
+        var partialClose: Bool
+        var attemptStarted: Bool
+    }
+
+    /// The deadline facts. `mutating` (it changes nothing) so that callers reach the
+    /// session in place inside its connection instead of copying both endpoints out.
+    mutating func deadlineFacts() -> DeadlineFacts {
+        DeadlineFacts(
+            originator: originator.state, responder: responder.state, originatorClosed: originator.didClose,
+            responderClosed: responder.didClose, closeComplete: closeComplete, partialClose: partialClose,
+            attemptStarted: attemptStarted)
+    }
+
     /// Processes one segment.
     ///
     /// - Parameters:

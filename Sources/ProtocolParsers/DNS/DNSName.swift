@@ -8,6 +8,17 @@ enum DNSName {
     /// Reads a possibly compressed name at the cursor and leaves the cursor after it.
     /// Pointers must point strictly backwards, so decoding always terminates.
     static func read(_ cursor: inout ByteCursor) throws(DNSParseError) -> String {
+        // The escaped text is built in a stack buffer and decoded once: at most 255 wire
+        // bytes, each at most 4 bytes escaped (`\xNN`), plus the dots.
+        try withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 4 * maxWireLength) { buffer throws(DNSParseError) -> String in
+            let count = try read(&cursor, into: buffer)
+            return String(decoding: UnsafeBufferPointer(rebasing: buffer[0..<count]), as: UTF8.self)
+        }
+    }
+
+    /// Decodes the name at the cursor into `text` in Zeek's escaped, lower-cased form and
+    /// returns its length; `text` must hold `4 * maxWireLength` bytes.
+    private static func read(_ cursor: inout ByteCursor, into text: UnsafeMutableBufferPointer<UInt8>) throws(DNSParseError) -> Int {
         let bytes = cursor.bytes
         var position = cursor.offset
         var resumeAt: Int? = nil
@@ -15,7 +26,7 @@ enum DNSName {
         // Each pointer must target a position before the previous target, so decoding terminates.
         var limit = Int.max
         var wireLength = 1
-        var text: [UInt8] = []
+        var count = 0
         while true {
             guard position >= 0, position < bytes.count else {
                 throw .truncated(offset: position, field: .name)
@@ -25,17 +36,29 @@ enum DNSName {
             case 0x00:
                 if length == 0 {
                     cursor.offset = resumeAt ?? (position + 1)
-                    return zeekEscapedText(text)
+                    return count
                 }
                 let labelStart = position + 1
                 let labelEnd = labelStart + Int(length)
                 guard labelEnd <= bytes.count else { throw .truncated(offset: position, field: .name) }
                 wireLength += Int(length) + 1
                 guard wireLength <= maxWireLength else { throw .nameTooLong(offset: position) }
-                if !text.isEmpty { text.append(0x2e) }
-                // Zeek lower-cases names (ASCII letters only).
-                for byte in UnsafeRawBufferPointer(rebasing: bytes[labelStart..<labelEnd]) {
-                    text.append(byte >= 0x41 && byte <= 0x5a ? byte | 0x20 : byte)
+                // wireLength <= 255 bounds count: each byte adds at most 4, each dot 1.
+                if count > 0 { text[count] = 0x2e; count += 1 }
+                for index in labelStart..<labelEnd {
+                    let raw = bytes[index]
+                    // Zeek lower-cases names (ASCII letters only), then escapes the rest.
+                    let byte = raw >= 0x41 && raw <= 0x5a ? raw | 0x20 : raw
+                    if byte >= 0x20 && byte < 0x7f {
+                        text[count] = byte
+                        count += 1
+                    } else {
+                        text[count] = UInt8(ascii: "\\")
+                        text[count + 1] = UInt8(ascii: "x")
+                        text[count + 2] = hexByte(byte >> 4)
+                        text[count + 3] = hexByte(byte & 0xf)
+                        count += 4
+                    }
                 }
                 position = labelEnd
             case 0xc0:

@@ -7,7 +7,7 @@ extension DNSResourceRecord {
     public var zeekAnswerText: String? {
         switch data {
         case .address(let address):
-            return address.description
+            return addressText(address)
         case .name(let name):
             return type == 39 ? "<unknown type=39>" : name
         case .mx(_, let exchange):
@@ -70,5 +70,70 @@ extension DNSResourceRecord {
         case (254, _): return "del: \(typeName) \(name)"
         default: return "add: \(typeName) \(name) \(value)"
         }
+    }
+}
+
+/// An address as `IPAddress.description` prints it (dotted quad; RFC 5952 IPv6 with a
+/// dotted tail for IPv4-mapped addresses), built as bytes without string interpolation:
+/// every A and AAAA record of every DNS reply goes through here.
+func addressText(_ address: IPAddress) -> String {
+    withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 64) { text in
+        var count = 0
+        switch address {
+        case .v4(let value):
+            appendDottedQuad(value, to: text, count: &count)
+        case .v6(let high, let low):
+            if high == 0 && (low >> 32) == 0xffff {
+                for byte in "::ffff:".utf8 { text[count] = byte; count += 1 }
+                appendDottedQuad(UInt32(truncatingIfNeeded: low), to: text, count: &count)
+                break
+            }
+            func group(_ i: Int) -> UInt16 {
+                UInt16(truncatingIfNeeded: (i < 4 ? high : low) >> (48 - 16 * UInt64(i % 4)))
+            }
+            // Longest run of zero groups (length >= 2) becomes "::" (the first of equals).
+            var bestStart = -1, bestLength = 0, runStart = -1, runLength = 0
+            for i in 0..<8 {
+                if group(i) == 0 {
+                    if runStart < 0 { runStart = i; runLength = 0 }
+                    runLength += 1
+                    if runLength > bestLength { bestStart = runStart; bestLength = runLength }
+                } else {
+                    runStart = -1
+                }
+            }
+            if bestLength < 2 { bestStart = -1 }
+            var i = 0
+            while i < 8 {
+                if i == bestStart {
+                    text[count] = 0x3a; text[count + 1] = 0x3a; count += 2
+                    i += bestLength
+                    continue
+                }
+                if count > 0 && text[count - 1] != 0x3a { text[count] = 0x3a; count += 1 }
+                let value = group(i)
+                var started = false
+                for shift in stride(from: 12, through: 0, by: -4) {
+                    let nibble = UInt8(truncatingIfNeeded: value >> UInt16(shift)) & 0xf
+                    if nibble == 0 && !started && shift != 0 { continue }
+                    started = true
+                    text[count] = hexByte(nibble)
+                    count += 1
+                }
+                i += 1
+            }
+        }
+        return String(decoding: UnsafeBufferPointer(rebasing: text[0..<count]), as: UTF8.self)
+    }
+}
+
+private func appendDottedQuad(_ value: UInt32, to text: UnsafeMutableBufferPointer<UInt8>, count: inout Int) {
+    for index in 0..<4 {
+        let octet = UInt8(truncatingIfNeeded: value >> UInt32(24 - 8 * index))
+        if index > 0 { text[count] = 0x2e; count += 1 }
+        if octet >= 100 { text[count] = 0x30 + octet / 100; count += 1 }
+        if octet >= 10 { text[count] = 0x30 + (octet / 10) % 10; count += 1 }
+        text[count] = 0x30 + octet % 10
+        count += 1
     }
 }

@@ -181,17 +181,34 @@ public struct HTTPStreamParser: Sendable {
     }
 
     private mutating func parseStatusLine(_ line: [UInt8], events: inout [HTTPEvent]) {
-        // "HTTP/x.y SP code SP reason"
-        let text = zeekEscapedText(line)
-        let afterSlash = text.dropFirst(5)
-        let versionEnd = afterSlash.firstIndex(where: { $0 == " " || $0 == "\t" }) ?? afterSlash.endIndex
-        let version = String(afterSlash[..<versionEnd])
-        var rest = afterSlash[versionEnd...].drop(while: { $0 == " " || $0 == "\t" })
-        let codeText = rest.prefix(while: { $0.isASCII && $0.isNumber })
-        rest = rest.dropFirst(codeText.count).drop(while: { $0 == " " || $0 == "\t" })
-        let code = UInt16(codeText.prefix(3)) ?? 0
-        var reason = String(rest)
-        while reason.last == " " || reason.last == "\t" { reason.removeLast() }
+        // "HTTP/x.y SP code SP reason", read from the escaped text (pure ASCII, one byte per
+        // character, so byte offsets are character offsets).
+        var text: [UInt8] = []
+        text.reserveCapacity(line.count)
+        for byte in line {
+            if byte >= 0x20 && byte < 0x7f {
+                text.append(byte)
+            } else {
+                text.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "x"), Self.hex(byte >> 4), Self.hex(byte & 0xf)])
+            }
+        }
+        let isBlank: (UInt8) -> Bool = { $0 == 0x20 || $0 == 0x09 }
+        var index = min(5, text.count)
+        let versionStart = index
+        while index < text.count, !isBlank(text[index]) { index += 1 }
+        let version = String(decoding: text[versionStart..<index], as: UTF8.self)
+        while index < text.count, isBlank(text[index]) { index += 1 }
+        let codeStart = index
+        while index < text.count, text[index] >= 0x30 && text[index] <= 0x39 { index += 1 }
+        var code: UInt16 = 0
+        if index > codeStart {
+            // UInt16(prefix(3)) of the digits: at most 999, always fits.
+            for digit in text[codeStart..<min(index, codeStart + 3)] { code = code * 10 + UInt16(digit - 0x30) }
+        }
+        while index < text.count, isBlank(text[index]) { index += 1 }
+        var reasonEnd = text.count
+        while reasonEnd > index, isBlank(text[reasonEnd - 1]) { reasonEnd -= 1 }
+        let reason = String(decoding: text[index..<reasonEnd], as: UTF8.self)
         replyCode = code
         messageIsHTTP09 = false
         events.append(.reply(version: version, code: code, reason: reason.isEmpty ? "<empty>" : reason))
@@ -259,6 +276,8 @@ public struct HTTPStreamParser: Sendable {
     // MARK: - Helpers
 
     /// False once the bytes cannot begin `HTTP/`.
+    static func hex(_ nibble: UInt8) -> UInt8 { nibble < 10 ? 0x30 + nibble : 0x57 + nibble }
+
     static func couldBeStatusLine(_ line: [UInt8]) -> Bool {
         let prefix: [UInt8] = Array("HTTP/".utf8)
         var start = 0
@@ -270,10 +289,12 @@ public struct HTTPStreamParser: Sendable {
         return true
     }
 
-    static func trimmed(_ bytes: some Collection<UInt8>) -> String {
-        var slice = Array(bytes)[...]
+    static func trimmed(_ bytes: ArraySlice<UInt8>) -> String {
+        var slice = bytes
         while let first = slice.first, first == 0x20 || first == 0x09 { slice = slice.dropFirst() }
         while let last = slice.last, last == 0x20 || last == 0x09 || last == 0x0d { slice = slice.dropLast() }
         return zeekEscapedText(slice)
     }
+
+    static func trimmed(_ bytes: [UInt8]) -> String { trimmed(bytes[...]) }
 }

@@ -18,6 +18,10 @@ public struct TLSStreamParser: Sendable {
     /// Bytes of an oversized handshake message still to skip.
     private var skipHandshake = 0
     public private(set) var recordsSeen = 0
+    /// Body bytes of the current record still to pass over without buffering (application
+    /// data, heartbeats, encrypted handshakes: nothing in them is parsed).
+    private var bodyToSkip = 0
+    private var skippedType: UInt8 = 0
 
     public init(isDTLS: Bool) {
         self.isDTLS = isDTLS
@@ -47,6 +51,17 @@ public struct TLSStreamParser: Sendable {
         }
         var index = 0
         while index < data.count, failed == nil {
+            if bodyToSkip > 0 {
+                let take = min(bodyToSkip, data.count - index)
+                bodyToSkip -= take
+                index += take
+                if bodyToSkip == 0 {
+                    recordsSeen += 1
+                    handleRecord(type: skippedType, body: UnsafeRawBufferPointer(start: nil, count: 0), events: &events)
+                    recordBuffer.removeAll(keepingCapacity: true)
+                }
+                continue
+            }
             // Header first, then the declared body.
             let need: Int
             if recordBuffer.count < 5 {
@@ -66,6 +81,11 @@ public struct TLSStreamParser: Sendable {
                 else {
                     failed = .notTLS
                     return
+                }
+                if length > 0 && (type == 23 || type == 24 || (type == 22 && encrypted)) {
+                    bodyToSkip = length
+                    skippedType = type
+                    continue
                 }
             }
             if recordBuffer.count >= 5 {
