@@ -8,5 +8,8 @@ cd "$(dirname "$0")/.."
 scripts/install-deps.sh systemd
 swift build --build-tests
 swift test --skip-build "$@"
+# The detectors on the labelled scenarios: recall on attack steps, benign flows flagged above low
+# (live scenarios need root and ip netns; without them only the fixture scenarios run, and it says so).
+integration/run-scenarios.sh
 # The deploy/ units, checked with systemd-analyze against the binaries just built.
 deploy/systemd/verify-units.sh .build/debug

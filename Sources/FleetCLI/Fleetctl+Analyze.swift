@@ -1,4 +1,5 @@
 public import ArgumentParser
+public import Detectors
 import FleetModel
 import Foundation
 public import ZeekLogs
@@ -50,6 +51,17 @@ extension Fleetctl {
         @Option(name: [.customShort("o"), .long], help: "Findings output after the logs: table, json (JSON lines) or none.")
         public var output: FindingsOutput = .table
 
+        @Option(name: .long, help: ArgumentHelp(
+            "Noise configuration for the detectors (cloud endpoints, VPC CIDRs, allowlists).",
+            discussion: "One directive per line, e.g. `endpoint metadata 169.254.42.254`, `vpc 172.31.0.0/16`, "
+                + "`allow-cidr 203.0.113.10/32`; see NoiseModel.init(config:defaultAgents:).",
+            valueName: "file"))
+        public var noise: String?
+
+        @Option(name: .long, help: ArgumentHelp(
+            "A VPC CIDR of the captured host (repeatable); traffic inside it is intra-VPC.", valueName: "cidr"))
+        public var vpcCidr: [String] = []
+
         /// How findings are printed.
         public enum FindingsOutput: String, ExpressibleByArgument, Sendable {
             case table, json, none
@@ -67,6 +79,28 @@ extension Fleetctl {
                 throw ValidationError("--interim-interval must be 0 or a positive number of seconds")
             }
             guard maxFlows > 0 else { throw ValidationError("--max-flows must be positive") }
+            for text in vpcCidr where CIDR(text) == nil {
+                throw ValidationError("--vpc-cidr: not a CIDR: \(text)")
+            }
+        }
+
+        /// The detectors' noise model from `--noise` and `--vpc-cidr` (defaults when neither is given).
+        /// - Throws: `OfflineAnalysisError` when the file cannot be read or has a bad line.
+        public func noiseModel(agent: String) throws(OfflineAnalysisError) -> NoiseModel {
+            var model = NoiseModel()
+            if let noise {
+                let text: String
+                do { text = try String(contentsOfFile: noise, encoding: .utf8) } catch {
+                    throw OfflineAnalysisError(message: "--noise: cannot read \(noise)")
+                }
+                do { model = try NoiseModel(config: text, defaultAgents: [agent]) } catch {
+                    throw OfflineAnalysisError(message: "--noise: \(noise): \(error)")
+                }
+            }
+            for text in vpcCidr {
+                if let cidr = CIDR(text) { model.vpcs[agent, default: []].append(cidr) }
+            }
+            return model
         }
 
         /// The analysis options these arguments stand for.
@@ -96,7 +130,13 @@ extension Fleetctl {
         }
 
         public func run() throws {
-            let options = options
+            var options = options
+            if options.detection != nil {
+                do { options.detection?.noise = try noiseModel(agent: options.agentName) } catch {
+                    Self.printError(error.message)
+                    throw ExitCode.failure
+                }
+            }
             let result: OfflineAnalysis.Result
             do {
                 result = try OfflineAnalysis.run(files: files, options: options)

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Detectors
 import FleetCLI
 import FleetModel
 import FlowTracking
@@ -61,5 +62,27 @@ struct AnalyzeCommandTests {
         #expect(text.hasPrefix("packets 10  bytes 0  flows 0  weirds 1\n"))
         #expect(text.contains("conn.log  3 rows\n"))
         #expect(text.contains("dns.log   0 rows\n"))
+    }
+}
+
+/// `fleetctl analyze --noise/--vpc-cidr`: the detectors' noise model.
+@Suite("fleetctl analyze: noise model")
+struct AnalyzeNoiseOptionTests {
+    @Test func vpcCidrAndNoiseFile() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("noise-\(UInt32.random(in: 0...UInt32.max)).conf").path
+        try "endpoint metadata 169.254.42.254\nallow-cidr 203.0.113.10\n".write(toFile: path, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let command = try Fleetctl.Analyze.parse(["--noise", path, "--vpc-cidr", "172.31.0.0/16", "a.pcap"])
+        let noise = try command.noiseModel(agent: "offline")
+        #expect(noise.classify(try #require(IPAddress("169.254.42.254")), agent: "offline") == .cloudService("metadata"))
+        #expect(noise.classify(try #require(IPAddress("203.0.113.10")), agent: "offline") == .allowlisted)
+        #expect(noise.classify(try #require(IPAddress("172.31.0.2")), agent: "offline") == .cloudService("vpc-resolver"))
+        #expect(noise.classify(try #require(IPAddress("10.0.0.1")), agent: "offline") == .otherPrivate)
+    }
+
+    @Test func badNoiseInput() throws {
+        #expect(throws: (any Error).self) { try Fleetctl.Analyze.parse(["--vpc-cidr", "10.0.0.0/40", "a.pcap"]) }
+        let missing = try Fleetctl.Analyze.parse(["--noise", "/nonexistent/noise.conf", "a.pcap"])
+        #expect(throws: OfflineAnalysisError.self) { try missing.noiseModel(agent: "offline") }
     }
 }

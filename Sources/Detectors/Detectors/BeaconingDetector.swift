@@ -96,12 +96,12 @@ public struct BeaconingDetector: Detector {
             indicators: .init(addresses: [pair.destination], domains: context.names.names(for: pair.destination)),
             evidence: [
                 .init("connections", String(samples.starts.count)),
-                .init("median_interval_s", String(Double(Int(period * 10)) / 10)),
+                .init("median_interval_s", String((period * 10).rounded() / 10)),
                 .init("ts_score", String(Double(Int(tsScore * 1000)) / 1000)),
                 .init("ds_score", String(Double(Int(dsScore * 1000)) / 1000)),
                 .init("dns_explained", explained ? "true" : "false"),
             ],
-            summary: "\(pair.source) beacons to \(pair.destination):\(pair.port) every ~\(Int(period)) s "
+            summary: "\(pair.source) beacons to \(pair.destination):\(pair.port) every ~\(Int(period.rounded())) s "
                 + "(\(samples.starts.count) connections)")
     }
 }

@@ -175,7 +175,7 @@ public struct InjectionCallbackDetector: Detector {
             " followed \(String(Double(Int(delay * 10)) / 10)) s later by \(conn.flowText)"
             + " (\(Int(duration.seconds / 60)) min\(conn.interim ? ", still open" : ""))"
         if let address = injection.match.callbackAddress, !addresses.contains(address) { addresses.append(address) }
-        addresses.append(http.id.originatorHost)
+        if !addresses.contains(http.id.originatorHost) { addresses.append(http.id.originatorHost) }
         return Finding(
             detector: Self.name, key: injection.key, severity: .critical, score: 1, agentID: context.agentID,
             host: http.id.responderHost, flows: flows, uids: uids, firstSeen: http.ts, lastSeen: lastSeen,
