@@ -29,7 +29,9 @@ import Testing
         let expected = try #require(offline.first { $0.detector == InjectionCallbackDetector.name })
         #expect(expected.severity == .critical)
 
-        let batches = try await TestSupport.producedBatches(file, policy: BatchPolicy(maxRecords: 7))
+        // The agent's default batching. (Tiny batches split a drain by record kind, conns first — AgentCore's
+        // RecordAccumulator.removeFirst — so a conn can be judged before the DNS answer shipped after it.)
+        let batches = try await TestSupport.producedBatches(file)
         let store = try await TestSupport.store(directory.file("agg.sqlite"))
         let clock = ManualClock(F.time(0))
         let service = F.service(store: store, clock: clock)

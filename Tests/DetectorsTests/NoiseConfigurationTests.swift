@@ -135,3 +135,27 @@ import Testing
         #expect(!cold.ingest(batch, agent: "vm-1").contains { $0.detector == UnexplainedDirectIPDetector.name })
     }
 }
+
+@Suite struct NameScopeTests {
+    @Test func privateAddressNamesStayWithTheAgentThatSawThem() {
+        var names = DNSAnswerIndex()
+        let privateHost = NoiseConfigurationTests.address("10.0.0.5")
+        let publicHost = NoiseConfigurationTests.address("93.184.216.34")
+        names.add(name: "db.internal", for: privateHost, ttl: 300, at: StoryBuilder.time(0), agent: "a", source: .dns)
+        names.add(name: "www.example.com", for: publicHost, ttl: 300, at: StoryBuilder.time(0), agent: "a", source: .dns)
+        func context(_ agent: String) -> DetectionContext {
+            DetectionContext(
+                agentID: agent, now: StoryBuilder.time(10), noise: NoiseModel(), names: names, warmUpEnds: nil,
+                prevalence: DestinationPrevalence())
+        }
+        let at = StoryBuilder.time(10)
+        #expect(context("a").explains(privateHost, at: at))
+        #expect(context("a").knownNames(for: privateHost) == ["db.internal"])
+        // Agent b's 10.0.0.5 may be another VPC's host: a's answer does not speak for it.
+        #expect(!context("b").explains(privateHost, at: at))
+        #expect(context("b").knownNames(for: privateHost).isEmpty)
+        // Public addresses are one host fleet-wide.
+        #expect(context("b").explains(publicHost, at: at))
+        #expect(context("b").nameExplanation(for: publicHost, at: at)?.name == "www.example.com")
+    }
+}

@@ -1,4 +1,4 @@
-public import Detectors
+import Detectors
 public import Logging
 public import Storage
 
