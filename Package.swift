@@ -92,7 +92,7 @@ let package = Package(
         .target(
             name: "AggregatorRuntime",
             dependencies: [
-                "FleetModel", "FleetWire", "Storage",
+                "FleetModel", "FleetWire", "Storage", "Detectors",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -199,7 +199,7 @@ let package = Package(
             name: "AggregatorRuntimeTests",
             dependencies: [
                 "AggregatorRuntime", "AgentRuntime", "AgentCore", "Capture", "FleetWire", "FleetModel",
-                "Storage", "StorageSQLite", "FleetCLI", "FleetTesting", "FlowTracking",
+                "Storage", "StorageSQLite", "FleetCLI", "FleetTesting", "FlowTracking", "Detectors",
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),

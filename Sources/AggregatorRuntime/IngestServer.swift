@@ -55,12 +55,14 @@ public final class IngestServer: Sendable {
     private let serverChannel: NIOAsyncChannel<NIOAsyncChannel<WireMessage, WireMessage>, Never>
     private let store: any FlowStore
     private let configuration: IngestServerConfiguration
+    private let observer: (any IngestObserver)?
     private let logger: Logger
 
     private init(
         serverChannel: NIOAsyncChannel<NIOAsyncChannel<WireMessage, WireMessage>, Never>, localPort: Int,
-        store: any FlowStore, configuration: IngestServerConfiguration, logger: Logger
+        store: any FlowStore, configuration: IngestServerConfiguration, observer: (any IngestObserver)?, logger: Logger
     ) {
+        self.observer = observer
         self.serverChannel = serverChannel
         self.localPort = localPort
         self.store = store
@@ -73,10 +75,12 @@ public final class IngestServer: Sendable {
     /// - Parameters:
     ///   - store: where batches are committed; must be migrated already.
     ///   - group: the event loops (e.g. `MultiThreadedEventLoopGroup.singleton`).
+    ///   - observer: told about every registration and committed batch (e.g. the ``DetectionService``).
     /// - Throws: NIO's error when the address cannot be bound.
     public static func bind(
         configuration: IngestServerConfiguration, store: any FlowStore,
-        group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton, logger: Logger
+        group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton, observer: (any IngestObserver)? = nil,
+        logger: Logger
     ) async throws -> IngestServer {
         let limits = configuration.limits
         let tls = configuration.tls
@@ -100,7 +104,8 @@ public final class IngestServer: Sendable {
             "listen.host": "\(configuration.host)", "listen.port": "\(port)", "listen.tls": "\(tls != nil)",
         ])
         return IngestServer(
-            serverChannel: channel, localPort: port, store: store, configuration: configuration, logger: logger)
+            serverChannel: channel, localPort: port, store: store, configuration: configuration, observer: observer,
+            logger: logger)
     }
 
     /// Accepts and serves connections until the task is cancelled or ``close()`` is called.
@@ -151,7 +156,8 @@ public final class IngestServer: Sendable {
             try await withTaskCancellationHandler {
                 try await connection.executeThenClose { inbound, outbound in
                     var session = IngestSession(
-                        store: store, authenticator: configuration.authenticator, counters: counters, logger: logger)
+                        store: store, authenticator: configuration.authenticator, counters: counters,
+                        observer: observer, logger: logger)
                     do {
                         for try await message in inbound {
                             let outcome = await session.handle(message)

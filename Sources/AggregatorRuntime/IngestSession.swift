@@ -22,13 +22,19 @@ public struct IngestSession {
     private let store: any FlowStore
     private let authenticator: AgentAuthenticator
     private let counters: IngestCounters
+    private let observer: (any IngestObserver)?
     private var logger: Logger
     /// The authenticated agent, nil before a valid Hello.
     public private(set) var agentID: String?
 
     /// A session awaiting its Hello.
-    public init(store: any FlowStore, authenticator: AgentAuthenticator, counters: IngestCounters, logger: Logger) {
+    /// - Parameter observer: told about every registration and committed batch (detection).
+    public init(
+        store: any FlowStore, authenticator: AgentAuthenticator, counters: IngestCounters,
+        observer: (any IngestObserver)? = nil, logger: Logger
+    ) {
         self.store = store
+        self.observer = observer
         self.authenticator = authenticator
         self.counters = counters
         self.logger = logger
@@ -73,10 +79,12 @@ public struct IngestSession {
         }
         let agent = AgentID(hello.agentID)
         do {
-            try await store.upsertAgent(AgentRegistration(
+            let registration = AgentRegistration(
                 id: agent, hostname: hello.hostname, addresses: hello.interfaceAddresses,
                 vpcCIDRs: hello.vpcCIDRs.compactMap { IPNetwork(address: $0.address, prefixLength: Int($0.prefixLength)) },
-                version: hello.agentVersion, seenAt: Self.now()))
+                version: hello.agentVersion, seenAt: Self.now())
+            try await store.upsertAgent(registration)
+            observer?.agentRegistered(registration)
             let last = try await store.lastCommittedSequence(for: agent)
             agentID = hello.agentID
             logger[metadataKey: "agent.id"] = "\(hello.agentID)"
@@ -104,6 +112,7 @@ public struct IngestSession {
             case .stored(let count, let gap):
                 counters.batchesStored.add(1, ordering: .relaxed)
                 counters.recordsStored.add(UInt64(count), ordering: .relaxed)
+                observer?.batchStored(ingest)
                 if let gap {
                     logger.warning("sequence gap: batches never arrived", metadata: [
                         "batch.first_missing": "\(gap.firstMissing)", "batch.last_missing": "\(gap.lastMissing)",

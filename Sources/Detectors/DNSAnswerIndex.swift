@@ -89,9 +89,17 @@ public struct DNSAnswerIndex: Sendable {
 
     /// The freshest name that explains a connection to `address` at `time`, if any.
     public func explanation(for address: IPAddress, at time: NetworkTime) -> Entry? {
+        explanation(for: address, at: time, accepting: { _ in true })
+    }
+
+    /// The freshest name for `address` at `time` among the entries `accept` lets through (e.g. only those
+    /// seen by agents of the same network, for private addresses).
+    public func explanation(
+        for address: IPAddress, at time: NetworkTime, accepting accept: (Entry) -> Bool
+    ) -> Entry? {
         guard let list = entries[address] else { return nil }
         var best: Entry?
-        for entry in list where time + slack >= entry.seen && time <= entry.expiry {
+        for entry in list where time + slack >= entry.seen && time <= entry.expiry && accept(entry) {
             if best.map({ $0.seen < entry.seen }) ?? true { best = entry }
         }
         return best
@@ -104,6 +112,11 @@ public struct DNSAnswerIndex: Sendable {
 
     /// Names (any age still in the index) that pointed at `address`.
     public func names(for address: IPAddress) -> [String] { entries[address]?.map(\.name) ?? [] }
+
+    /// Names (any age still in the index) that pointed at `address`, among the entries `accept` lets through.
+    public func names(for address: IPAddress, accepting accept: (Entry) -> Bool) -> [String] {
+        entries[address]?.filter(accept).map(\.name) ?? []
+    }
 
     /// Drops expired entries, then the oldest addresses while over capacity.
     public mutating func prune(now: NetworkTime) {

@@ -107,6 +107,25 @@ public struct DetectionEngine: Sendable {
         return absorb(observations)
     }
 
+    /// Replaces the noise model (fleet context changed, or the operator reloaded the noise file).
+    /// Detector state is kept; later batches are judged with the new model.
+    public mutating func updateNoise(_ noise: NoiseModel) {
+        configuration.noise = noise
+    }
+
+    /// Tells the engine an agent has existed since `firstSeen` (e.g. from the aggregator's registry after a
+    /// restart), so its warm-up is not started over. The earlier of this and its first record time counts.
+    public mutating func noteAgent(_ agent: String, firstSeen: NetworkTime) {
+        agentFirstSeen[agent] = min(agentFirstSeen[agent] ?? firstSeen, firstSeen)
+    }
+
+    /// Indexes the names in `batch` (DNS answers, TLS SNI, HTTP Host) without judging its connections:
+    /// rebuilds the fleet-wide ``DNSAnswerIndex`` from stored records after a restart. Entries that are
+    /// expired at the engine's current time are pruned on the next ``advance(to:)``.
+    public mutating func learnNames(_ batch: RecordBatch, agent: String) {
+        index(batch, agent: agent)
+    }
+
     /// Moves time forward without records: ages detector state and the name index.
     public mutating func advance(to now: NetworkTime) -> [Finding] {
         clock = max(clock, now)

@@ -35,8 +35,31 @@ public struct DetectionContext: Sendable {
     /// allowlisted domain suffix or SNI name.
     public func isAllowlisted(destination address: IPAddress, at time: NetworkTime) -> Bool {
         if noise.isAllowlisted(address, agent: agentID) { return true }
-        guard let name = names.explanation(for: address, at: time)?.name else { return false }
+        guard let name = nameExplanation(for: address, at: time)?.name else { return false }
         return noise.isAllowlisted(sni: name, agent: agentID)
+    }
+
+    /// Whether a name another agent saw may speak for `address` here. Public addresses are the same host
+    /// fleet-wide. A private address is only meaningful inside its own VPC, and two VPCs often use the same
+    /// CIDR (the same 10.0.0.5 in two VPCs is two hosts), so only names this agent saw itself count for it.
+    public func accepts(_ entry: DNSAnswerIndex.Entry, for address: IPAddress) -> Bool {
+        entry.agent == agentID || !CIDR.privateRanges.contains { $0.contains(address) }
+    }
+
+    /// The freshest name (DNS answer, SNI, Host) that explains a connection to `address` at `time` for this
+    /// agent (fleet-wide for public addresses, see ``accepts(_:for:)``).
+    public func nameExplanation(for address: IPAddress, at time: NetworkTime) -> DNSAnswerIndex.Entry? {
+        names.explanation(for: address, at: time) { accepts($0, for: address) }
+    }
+
+    /// Whether some name explains a connection to `address` at `time` for this agent.
+    public func explains(_ address: IPAddress, at time: NetworkTime) -> Bool {
+        nameExplanation(for: address, at: time) != nil
+    }
+
+    /// Names still indexed for `address` that count for this agent.
+    public func knownNames(for address: IPAddress) -> [String] {
+        names.names(for: address) { accepts($0, for: address) }
     }
 
     /// True when `id` goes from one of the agent's hosts (or any non-external host) to an external address.

@@ -11,7 +11,7 @@ public import Storage
 ///
 /// Thread-safe: a value type over a `Sendable` pool; call from any task.
 public struct SQLiteFlowStore: FlowStore {
-    private let pool: DatabasePool
+    let pool: DatabasePool
 
     /// Opens (creating if needed) the database at `path`. Call ``migrate()`` before use.
     /// - Throws: ``StorageError/database`` when the file cannot be opened.
@@ -204,7 +204,7 @@ public struct SQLiteFlowStore: FlowStore {
     }
 
     /// Runs `body`, turning backend errors into ``StorageError``.
-    private func wrap<Value>(_ body: () async throws -> Value) async throws -> Value {
+    func wrap<Value>(_ body: () async throws -> Value) async throws -> Value {
         do {
             return try await body()
         } catch {

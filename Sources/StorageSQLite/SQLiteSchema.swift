@@ -15,6 +15,9 @@ enum SQLiteSchema {
         migrator.registerMigration("v1-records") { db in
             try db.execute(sql: v1Records)
         }
+        migrator.registerMigration(v2FindingsName) { db in
+            try db.execute(sql: v2Findings)
+        }
         return migrator
     }
 

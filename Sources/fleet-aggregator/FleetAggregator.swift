@@ -36,6 +36,9 @@ struct FleetAggregator: AsyncParsableCommand {
     @Option(help: "TLS private key (PEM).")
     var tlsKey: String?
 
+    @Option(help: "Noise file for the detectors (endpoints, networks, allowlists); reloaded on SIGHUP.")
+    var noise: String?
+
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel: String = "info"
 
@@ -78,6 +81,7 @@ struct FleetAggregator: AsyncParsableCommand {
 
         let flowStore = try SQLiteFlowStore(path: store)
         try await flowStore.migrate()
+        let detection = try await DetectionService.start(noiseFile: noise, store: flowStore, logger: logger)
 
         let tls = try tlsCert.map { cert in
             try IngestTLS.serverContext(certificatePath: cert, privateKeyPath: tlsKey ?? "")
@@ -85,9 +89,11 @@ struct FleetAggregator: AsyncParsableCommand {
         let server = try await IngestServer.bind(
             configuration: IngestServerConfiguration(
                 host: address.host, port: address.port, authenticator: authenticator, tls: tls),
-            store: flowStore, logger: logger)
+            store: flowStore, observer: detection, logger: logger)
+        async let detectionRun: Void = detection.run()
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await server.run() }
+            if let noise { group.addTask { await detection.reloadNoise(from: noise, on: HangupSignal.stream()) } }
             group.addTask {
                 let signal = await ShutdownSignal.wait()
                 if Task.isCancelled { return }
@@ -97,6 +103,8 @@ struct FleetAggregator: AsyncParsableCommand {
             try await group.next()
             group.cancelAll()
         }
+        detection.finish()  // evaluate what is queued, write the findings, then stop
+        await detectionRun
         let counters = server.counters.snapshot
         logger.info("aggregator stopped", metadata: [
             "batches.stored": "\(counters.batchesStored)", "records.stored": "\(counters.recordsStored)",

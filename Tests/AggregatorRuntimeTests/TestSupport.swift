@@ -60,11 +60,11 @@ enum TestSupport {
     /// Runs an ingest server on 127.0.0.1 for the duration of `body`.
     static func withAggregator<T>(
         store: any FlowStore, port: Int = 0, authenticator: AgentAuthenticator = .anyAgent,
-        limits: WireLimits = .standard, _ body: (IngestServer) async throws -> T
+        limits: WireLimits = .standard, observer: (any IngestObserver)? = nil, _ body: (IngestServer) async throws -> T
     ) async throws -> T {
         let server = try await IngestServer.bind(
             configuration: IngestServerConfiguration(host: "127.0.0.1", port: port, authenticator: authenticator, limits: limits),
-            store: store, logger: logger)
+            store: store, observer: observer, logger: logger)
         return try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await server.run() }
             defer {

@@ -85,7 +85,7 @@ public struct BeaconingDetector: Detector {
         let dsScore = Statistics.regularityScore(samples.sizes)
         let score = 0.6 * tsScore + 0.4 * dsScore
         guard score >= configuration.threshold else { return nil }
-        let explained = context.names.explains(pair.destination, at: last)
+        let explained = context.explains(pair.destination, at: last)
         let level: Severity = score >= 0.95 && !explained ? .high : .medium
         let period = Statistics.median(intervals)
         return Finding(
@@ -93,7 +93,7 @@ public struct BeaconingDetector: Detector {
             key: "\(pair.agent)/\(pair.source)/\(pair.destination)/\(pair.port)",
             severity: level, score: score, agentID: pair.agent, host: pair.source, flows: [.init(samples.lastID, .tcp)],
             uids: Array(samples.uids.suffix(8)), firstSeen: first, lastSeen: last,
-            indicators: .init(addresses: [pair.destination], domains: context.names.names(for: pair.destination)),
+            indicators: .init(addresses: [pair.destination], domains: context.knownNames(for: pair.destination)),
             evidence: [
                 .init("connections", String(samples.starts.count)),
                 .init("median_interval_s", String((period * 10).rounded() / 10)),

@@ -31,7 +31,7 @@ public struct FirstSeenDestinationDetector: Detector {
                 !context.isWarmingUp(at: conn.ts),
                 !context.isAllowlisted(destination: destination, at: conn.ts)
             else { continue }
-            let explanation = context.names.explanation(for: destination, at: conn.ts)
+            let explanation = context.nameExplanation(for: destination, at: conn.ts)
             var score = 0.1
             if explanation == nil { score += 0.15 }
             if othersBefore == 0 && prevalence.agentCount >= 2 { score += 0.1 }

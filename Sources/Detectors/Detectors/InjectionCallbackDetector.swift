@@ -96,7 +96,7 @@ public struct InjectionCallbackDetector: Detector {
         if let port = injection.match.callbackPort, port != conn.id.responderPort { return false }
         if let address = injection.match.callbackAddress { return address == conn.id.responderHost }
         guard let name = injection.match.callbackHost?.lowercased() else { return false }
-        return context.names.names(for: conn.id.responderHost).contains(name)
+        return context.knownNames(for: conn.id.responderHost).contains(name)
     }
 
     mutating func confirm(_ injection: Injection, _ conn: ConnRecord, context: DetectionContext) -> Finding {

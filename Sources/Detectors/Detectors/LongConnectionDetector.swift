@@ -34,7 +34,7 @@ public struct LongConnectionDetector: Detector {
         let originatorClass = context.classify(conn.id.originatorHost)
         let outbound = responderClass == .external && originatorClass != .external
         let noService = conn.service.isEmpty
-        let explained = context.names.explains(conn.id.responderHost, at: conn.ts)
+        let explained = context.explains(conn.id.responderHost, at: conn.ts)
         let standardPort = WellKnownPorts.isStandard(conn.id.responderPort)
         let hours = duration.seconds / 3600
         var score = 0.3

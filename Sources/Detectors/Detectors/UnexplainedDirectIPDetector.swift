@@ -25,7 +25,7 @@ public struct UnexplainedDirectIPDetector: Detector {
     }
 
     func evaluate(_ conn: ConnRecord, context: DetectionContext) -> Finding? {
-        guard context.isOutboundToExternal(conn.id), !context.names.explains(conn.id.responderHost, at: conn.ts),
+        guard context.isOutboundToExternal(conn.id), !context.explains(conn.id.responderHost, at: conn.ts),
             !context.noise.isAllowlisted(conn.id.responderHost, agent: context.agentID)
         else { return nil }
         let established = conn.responderPackets > 0 && conn.connState != .REJ && conn.connState != .S0
@@ -47,7 +47,7 @@ public struct UnexplainedDirectIPDetector: Detector {
                 .init("responder_port", String(conn.id.responderPort)),
                 .init("service", conn.service.isEmpty ? "-" : conn.service.joined(separator: ",")),
                 .init("conn_state", conn.connState.rawValue),
-                .init("known_names", context.names.names(for: destination).joined(separator: ",")),
+                .init("known_names", context.knownNames(for: destination).joined(separator: ",")),
             ],
             summary: "\(conn.id.originatorHost) connected to \(destination):\(conn.id.responderPort) "
                 + "without any DNS answer, SNI or Host naming it")
