@@ -111,7 +111,12 @@ struct FleetAgent: AsyncParsableCommand {
             guard drainTimeout > 0 else { throw ValidationError("--drain-timeout must be positive") }
             settings.drainTimeout = .seconds(drainTimeout)
         }
-        if plaintext { settings.tls.plaintext = true }
+        if plaintext {
+            // --plaintext overrides the file's TLS settings (but not TLS flags given with it).
+            settings.tls.plaintext = true
+            settings.tls.ca = nil
+            settings.tls.serverName = nil
+        }
         if let tlsCA { settings.tls.ca = tlsCA }
         if let tlsServerName { settings.tls.serverName = tlsServerName }
         if let metrics {
