@@ -103,6 +103,11 @@ final class MetricsRequestHandler: ChannelInboundHandler, RemovableChannelHandle
         }
     }
 
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        // A malformed request: NIO's protocol error handler has already answered 400.
+        context.close(promise: nil)
+    }
+
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
         if event is IdleStateHandler.IdleStateEvent {
             context.close(promise: nil)
