@@ -26,6 +26,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-protobuf", exact: "1.39.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-metrics", exact: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", exact: "2.4.1"),
+        .package(url: "https://github.com/jpsim/Yams", exact: "6.2.2"),
     ],
     targets: [
         // C shims.
@@ -72,6 +75,13 @@ let package = Package(
             swiftSettings: strictSettings
         ),
 
+        // Agent and aggregator configuration files (YAML).
+        .target(
+            name: "FleetConfig",
+            dependencies: ["FleetModel", .product(name: "Yams", package: "Yams")],
+            swiftSettings: strictSettings
+        ),
+
         // Process plumbing shared by the executables (signals).
         .target(name: "ProcessSupport", swiftSettings: strictSettings),
 
@@ -86,6 +96,9 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
             ],
             swiftSettings: strictSettings
         ),
@@ -114,7 +127,7 @@ let package = Package(
         .executableTarget(
             name: "fleet-aggregator",
             dependencies: [
-                "AggregatorRuntime", "Storage", "StorageSQLite", "ProcessSupport",
+                "AggregatorRuntime", "Storage", "StorageSQLite", "ProcessSupport", "FleetConfig",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -126,6 +139,7 @@ let package = Package(
             name: "fleet-agent",
             dependencies: [
                 "AgentRuntime", "AgentCore", "Capture", "FleetWire", "FlowTracking", "PacketLayers", "ProcessSupport",
+                "FleetConfig", "FleetModel",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -192,7 +206,12 @@ let package = Package(
         .testTarget(name: "AgentCoreTests", dependencies: ["AgentCore", "FleetModel"], swiftSettings: strictSettings),
         .testTarget(
             name: "AgentRuntimeTests",
-            dependencies: ["AgentRuntime", "AgentCore", .product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                "AgentRuntime", "AgentCore",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
             swiftSettings: strictSettings
         ),
         .testTarget(
@@ -207,6 +226,7 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        .testTarget(name: "FleetConfigTests", dependencies: ["FleetConfig", "FleetModel"], swiftSettings: strictSettings),
         .testTarget(name: "ZeekLogsTests", dependencies: ["ZeekLogs"], swiftSettings: strictSettings),
         .testTarget(name: "DetectorsTests", dependencies: ["Detectors", "FleetModel"], swiftSettings: strictSettings),
         .testTarget(

@@ -15,6 +15,12 @@
 ///   unacknowledged is resent in sequence order — spooled ones through `.sendSpooled`.
 /// - Sequence numbers are reserved in blocks (`.reserveSequences`) that the runtime persists
 ///   before acting on the rest, so numbering never goes backwards after a restart.
+/// - Lost spool: an agent that restarts without its spool (wiped disk, new VM from an image)
+///   numbers from 1 (or from a stale reservation) again. `connected(lastCommitted:)` takes the
+///   aggregator's high-water mark from the hello reply: on the first connection, if any batch
+///   numbered since start-up is at or below it, all of those batches are renumbered (in order)
+///   to follow it, and new batches always continue after max(own, aggregator's) — never reusing a
+///   number the aggregator would acknowledge as a duplicate.
 public struct DeliveryLedger: Sendable {
     /// Tuning.
     public struct Configuration: Sendable, Hashable {
@@ -44,6 +50,10 @@ public struct DeliveryLedger: Sendable {
         case spool(sequence: UInt64, payload: [UInt8])
         /// The batch is acknowledged: remove it from the spool.
         case deleteSpooled(sequence: UInt64)
+        /// Re-number a spooled batch: rewrite its payload with sequence `to`, store it under `to`
+        /// and delete `from` (report a missing one with `spoolLost([to])`). Returned in
+        /// descending order, so `to` is always free when the action runs.
+        case renumberSpooled(from: UInt64, to: UInt64)
     }
 
     /// Counters for metrics and tests.
@@ -56,6 +66,10 @@ public struct DeliveryLedger: Sendable {
         public var unexpectedAcks: UInt64 = 0
         /// Batches the spool dropped (full) or could not read back.
         public var lost: UInt64 = 0
+        /// Batches renumbered after the aggregator's hello showed their numbers already taken.
+        public var renumbered: UInt64 = 0
+        /// Times numbering jumped forward to follow the aggregator's last committed sequence.
+        public var sequenceJumps: UInt64 = 0
         public init() {}
     }
 
@@ -84,6 +98,10 @@ public struct DeliveryLedger: Sendable {
     /// Unacknowledged batches in sequence order; the in-flight ones form a prefix.
     private var entries: [Entry] = []
     private var memoryBytes = 0
+    /// The first number this ledger gives out: lower ones were restored from the spool.
+    private let firstOwnSequence: UInt64
+    /// Whether a connection has told the ledger the aggregator's high-water mark yet.
+    public private(set) var isSynchronized = false
 
     /// A ledger for `agent`.
     ///
@@ -103,6 +121,7 @@ public struct DeliveryLedger: Sendable {
         self.reservedThrough = reservedThrough
         let highest = max(reservedThrough, restored.last ?? 0)
         nextSequence = highest == .max ? .max : highest + 1
+        firstOwnSequence = nextSequence
     }
 
     /// Batches not yet acknowledged (in memory or spooled).
@@ -154,6 +173,56 @@ public struct DeliveryLedger: Sendable {
         return fillWindow()
     }
 
+    /// A connection is up and its hello reply says the aggregator committed every batch of this
+    /// agent up to `lastCommitted` (0: none).
+    ///
+    /// On the first connection, batches numbered since start-up at or below `lastCommitted` mean
+    /// the agent lost its numbering history: all batches numbered since start-up are renumbered
+    /// to follow `lastCommitted` (they are all spooled, since nothing is sent before the first
+    /// connection). Batches restored from the spool at or below it were stored before the
+    /// restart and are released. On every connection new numbers continue after
+    /// max(own, `lastCommitted`), then unacknowledged batches are sent in order.
+    public mutating func connected(lastCommitted: UInt64) -> [Action] {
+        var actions: [Action] = []
+        if !isSynchronized {
+            isSynchronized = true
+            actions += renumberOwnBatches(after: lastCommitted)
+        }
+        if lastCommitted >= nextSequence, lastCommitted < .max {
+            counters.sequenceJumps += 1
+            nextSequence = lastCommitted + 1
+        }
+        if nextSequence - 1 > reservedThrough {
+            reservedThrough = nextSequence - 1
+            actions.insert(.reserveSequences(through: reservedThrough), at: 0)
+        }
+        isConnected = true
+        lastAcknowledged = max(lastAcknowledged, lastCommitted)
+        return actions + release(through: lastCommitted) + fillWindow()
+    }
+
+    private mutating func renumberOwnBatches(after lastCommitted: UInt64) -> [Action] {
+        let own = entries.indices.filter { entries[$0].sequence >= firstOwnSequence }
+        guard let first = own.first, entries[first].sequence <= lastCommitted else { return [] }
+        let count = UInt64(own.count)
+        guard lastCommitted <= .max - count - 1 else { return [] }
+        var actions: [Action] = []
+        for (offset, index) in own.enumerated().reversed() {
+            let old = entries[index].sequence
+            let new = lastCommitted + 1 + UInt64(offset)
+            if case .memory = entries[index].location {
+                // Not reachable before the first connection (everything is spooled then); keep
+                // the batch where it is rather than send a taken number.
+                continue
+            }
+            entries[index].sequence = new
+            actions.append(.renumberSpooled(from: old, to: new))
+        }
+        counters.renumbered += UInt64(actions.count)
+        nextSequence = max(nextSequence, lastCommitted + 1 + count)
+        return actions
+    }
+
     /// The connection is gone (or the agent is shutting down): nothing is in flight any more and
     /// every batch still in memory is spooled so it survives a restart.
     public mutating func disconnected() -> [Action] {
@@ -187,11 +256,17 @@ public struct DeliveryLedger: Sendable {
         lastAcknowledged = sequence
         // The aggregator's high-water mark: everything up to it is stored, sent on this
         // connection or not (numbers are never reused, so this is safe).
-        let released = entries.prefix { $0.sequence <= sequence }.count
-        guard released > 0 else {
+        guard entries.first.map({ $0.sequence <= sequence }) == true else {
             counters.duplicateAcks += 1  // below everything pending: settled before a restart
             return []
         }
+        return release(through: sequence) + fillWindow()
+    }
+
+    /// Releases every pending batch numbered up to `sequence` (returns their spool deletions).
+    private mutating func release(through sequence: UInt64) -> [Action] {
+        let released = entries.prefix { $0.sequence <= sequence }.count
+        guard released > 0 else { return [] }
         var actions: [Action] = []
         for entry in entries[..<released] {
             switch entry.location {
@@ -201,7 +276,7 @@ public struct DeliveryLedger: Sendable {
         }
         entries.removeFirst(released)
         counters.acknowledged += UInt64(released)
-        return actions + fillWindow()
+        return actions
     }
 
     /// The spool dropped these batches (full) or could not read them back: they are lost.

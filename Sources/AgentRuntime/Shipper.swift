@@ -46,6 +46,9 @@ public final class Shipper {
     private var connections: UInt64 = 0
     private var batchesSpooled: UInt64 = 0
     private var credits: AsyncStream<Void>.Continuation?
+    private let metrics: AgentMetrics?
+    /// Cumulative counters of the last batch numbered: the next batch's deltas start there.
+    private var lastReported = WireCaptureStats()
     /// Input batches allowed to wait in the event queue.
     static let inputCredits = 4
 
@@ -54,11 +57,13 @@ public final class Shipper {
 
     /// Creates a shipper over an opened spool; batches already spooled (from an earlier run) are
     /// sent first once connected.
+    /// - Parameter metrics: where to report delivery counters (nil: nowhere).
     /// - Throws: `SpoolError` when the spool cannot be scanned.
     public init(
         configuration: ShipperConfiguration, spool: Spool, logger: Logger,
-        group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
+        group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton, metrics: AgentMetrics? = nil
     ) throws(SpoolError) {
+        self.metrics = metrics
         self.configuration = configuration
         self.spool = spool
         self.logger = logger
@@ -139,11 +144,17 @@ public final class Shipper {
                     "agent.last_sequence": "\(lastCommitted)", "ledger.pending": "\(ledger.unacknowledgedCount)",
                 ])
                 if lastCommitted >= ledger.nextSequence {
-                    logger.warning("aggregator has committed sequences this agent never numbered (spool lost?); new batches may be taken for duplicates",
+                    logger.warning("aggregator has committed sequences this agent never numbered (spool lost?); numbering continues after them",
                         metadata: ["agent.last_sequence": "\(lastCommitted)", "ledger.next": "\(ledger.nextSequence)"])
                 }
-                try await execute(ledger.connected())
-                if lastCommitted > 0 { try await execute(ledger.acknowledge(through: lastCommitted)) }
+                let renumberedBefore = ledger.counters.renumbered
+                try await execute(ledger.connected(lastCommitted: lastCommitted))
+                if ledger.counters.renumbered > renumberedBefore {
+                    logger.warning("renumbered batches whose sequence the aggregator had already committed", metadata: [
+                        "batch.renumbered": "\(ledger.counters.renumbered - renumberedBefore)",
+                        "agent.last_sequence": "\(lastCommitted)",
+                    ])
+                }
             case .ack(let id, let sequence):
                 guard connection?.id == id else { continue }
                 try await execute(ledger.acknowledge(through: sequence))
@@ -168,6 +179,7 @@ public final class Shipper {
                 stopping = true
                 logger.info("stop requested: spooling pending batches")
             }
+            publishMetrics()
             if inputDone && ledger.unacknowledgedCount == 0 {
                 return try await finish(.drained, inputError: inputError)
             }
@@ -178,8 +190,25 @@ public final class Shipper {
         return try await finish(.stopped, inputError: inputError)
     }
 
+    private func publishMetrics() {
+        guard let metrics else { return }
+        var totals = AgentMetrics.DeliveryTotals()
+        let counters = ledger.counters
+        totals.sent = counters.sent + counters.resent
+        totals.acknowledged = counters.acknowledged
+        totals.spooled = batchesSpooled
+        totals.dropped = counters.lost
+        totals.renumbered = counters.renumbered
+        totals.connections = connections
+        totals.reconnects = nextConnectionID > 0 ? UInt64(nextConnectionID - 1) : 0
+        totals.spoolBytes = UInt64(max(0, spool.statistics.bytes))
+        totals.spoolBatches = UInt64(max(0, spool.statistics.batches))
+        metrics.delivery(totals)
+    }
+
     private func finish(_ ending: ShipperSummary.Ending, inputError: (any Error)?) async throws -> ShipperSummary {
         try await execute(ledger.disconnected())
+        publishMetrics()
         _ = reconnect.stop()
         connection?.handle.close()
         connection = nil
@@ -192,6 +221,10 @@ public final class Shipper {
     private func enqueue(_ batch: OutgoingBatch) async throws {
         guard !batch.records.isEmpty else { return }
         var stats = batch.stats
+        stats.packetsSeenDelta = Self.delta(from: lastReported.packetsSeen, to: stats.packetsSeen)
+        stats.dropsDelta = Self.delta(from: lastReported.kernelDrops, to: stats.kernelDrops)
+            &+ Self.delta(from: lastReported.interfaceDrops, to: stats.interfaceDrops)
+        lastReported = stats
         stats.batchesSpooled = batchesSpooled
         stats.batchesDropped = ledger.counters.lost
         stats.spoolBytes = UInt64(spool.statistics.bytes)
@@ -239,8 +272,51 @@ public final class Shipper {
                 }
             case .deleteSpooled(let sequence):
                 spool.delete(sequence: sequence)
+            case .renumberSpooled(let from, let to):
+                renumberSpooled(from: from, to: to)
             }
         }
+    }
+
+    /// Rewrites spooled batch `from` as batch `to` (the aggregator had already committed `from`).
+    private func renumberSpooled(from: UInt64, to: UInt64) {
+        do {
+            guard let payload = try spool.read(sequence: from) else {
+                ledger.spoolLost([to])
+                return
+            }
+            let rewritten = try Self.renumber(payload, to: to, codec: configuration.codec)
+            let dropped = try spool.write(sequence: to, payload: rewritten)
+            spool.delete(sequence: from)
+            if !dropped.isEmpty {
+                logger.warning("spool full: dropped oldest batches", metadata: ["spool.dropped": "\(dropped.count)"])
+                ledger.spoolLost(dropped)
+            }
+        } catch {
+            logger.error("cannot renumber spooled batch; it is lost", metadata: [
+                "batch.sequence": "\(from)", "batch.new_sequence": "\(to)", "error": "\(error)",
+            ])
+            spool.delete(sequence: from)
+            ledger.spoolLost([to])
+        }
+    }
+
+    /// The encoded batch frame `payload` with its sequence number replaced by `sequence`.
+    static func renumber(_ payload: [UInt8], to sequence: UInt64, codec: WireCodec) throws -> [UInt8] {
+        var input = ByteBuffer(bytes: payload)
+        guard let frame = try WireFrameDecoder(limits: codec.limits).readFrame(from: &input),
+              case .batch(var batch) = try codec.decode(frame) else {
+            throw ShipperError("spooled payload is not a batch frame")
+        }
+        batch.sequence = sequence
+        var output = ByteBuffer()
+        try codec.write(.batch(batch), to: &output)
+        return Array(output.readableBytesView)
+    }
+
+    static func delta(from old: UInt64, to new: UInt64) -> UInt64 {
+        // A total that went backwards (a restarted capture) counts from zero again.
+        new >= old ? new - old : new
     }
 
     private func send(_ payload: [UInt8]) async {
@@ -260,7 +336,8 @@ public final class Shipper {
             nextConnectionID += 1
             let connector = ShipperConnector(configuration: configuration, group: self.group, logger: logger)
             let continuation = self.continuation
-            group.addTask { await connector.run(id: id, events: continuation) }
+            let nextSequence = ledger.nextSequence
+            group.addTask { await connector.run(id: id, nextSequence: nextSequence, events: continuation) }
         case .wait(let delay):
             let continuation = self.continuation
             group.addTask {

@@ -32,6 +32,14 @@ public struct ShipperConfiguration: Sendable {
     public var codec: WireCodec
     /// TLS to the aggregator; nil means plain TCP (only when explicitly asked for).
     public var tls: ShipperTLS?
+    /// Networks this agent treats as local, reported in the hello.
+    public var vpcCIDRs: [WireCIDR] = []
+    /// Addresses of the monitored interfaces, reported in the hello.
+    public var interfaceAddresses: [IPAddress] = []
+    /// Cloud provider (`aws`, `gcp`, ...), reported in the hello when known.
+    public var cloudProvider: String?
+    /// Cloud instance id, reported in the hello when known.
+    public var instanceID: String?
 
     /// Creates a configuration with the ledger's defaults (but a reservation of 1), backoff defaults, a 60 s drain timeout
     /// and a 10 s connect timeout.

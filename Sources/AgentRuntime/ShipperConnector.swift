@@ -19,7 +19,7 @@ struct ShipperConnector: Sendable {
     let group: any EventLoopGroup
     let logger: Logger
 
-    func run(id: Int, events: AsyncStream<Shipper.Event>.Continuation) async {
+    func run(id: Int, nextSequence: UInt64, events: AsyncStream<Shipper.Event>.Continuation) async {
         do {
             let limits = configuration.codec.limits
             let tls = configuration.tls
@@ -40,14 +40,16 @@ struct ShipperConnector: Sendable {
                 var hello = ByteBuffer()
                 try configuration.codec.write(.hello(WireHello(
                     agentID: configuration.agentID, token: configuration.token, hostname: configuration.hostname,
-                    agentVersion: configuration.agentVersion)), to: &hello)
+                    agentVersion: configuration.agentVersion, cloudProvider: configuration.cloudProvider,
+                    instanceID: configuration.instanceID, interfaceAddresses: configuration.interfaceAddresses,
+                    vpcCIDRs: configuration.vpcCIDRs, nextSequence: nextSequence)), to: &hello)
                 try await outbound.write(hello)
                 var iterator = inbound.makeAsyncIterator()
                 switch try await iterator.next() {
                 case .ack(let ack)?:
                     events.yield(.connected(
                         id: id, connection: ShipperConnection(writer: outbound, channel: channel.channel),
-                        lastCommitted: ack.sequence))
+                        lastCommitted: ack.lastCommittedSequence ?? ack.sequence))
                 case .error(let error)?:
                     return "aggregator rejected the hello: \(error.message)"
                 case nil:

@@ -90,7 +90,13 @@ public struct IngestSession {
             logger[metadataKey: "agent.id"] = "\(hello.agentID)"
             counters.sessionsAuthenticated.add(1, ordering: .relaxed)
             logger.info("agent connected", metadata: ["agent.last_sequence": "\(last)", "agent.host": "\(hello.hostname)"])
-            return Outcome(reply: .ack(WireAck(agentID: hello.agentID, sequence: last, status: .ok)), close: false)
+            if hello.nextSequence > 0 && hello.nextSequence <= last {
+                logger.warning("agent restarted without its spool; it continues after the last committed sequence",
+                    metadata: ["agent.last_sequence": "\(last)", "agent.next_sequence": "\(hello.nextSequence)"])
+            }
+            return Outcome(
+                reply: .ack(WireAck(agentID: hello.agentID, sequence: last, status: .ok, lastCommittedSequence: last)),
+                close: false)
         } catch {
             counters.storeFailures.add(1, ordering: .relaxed)
             logger.error("store failed during hello", metadata: ["agent.id": "\(hello.agentID)", "error": "\(error)"])
@@ -105,7 +111,7 @@ public struct IngestSession {
         }
         let ingest = IngestBatch(
             agent: AgentID(agentID), sequence: batch.sequence, receivedAt: Self.now(), records: batch.records,
-            stats: AgentStats())  // wire stats are cumulative, the store wants deltas: see report
+            stats: AgentStats(packets: batch.stats.packetsSeenDelta, drops: batch.stats.dropsDelta))
         do {
             let result = try await store.ingest(ingest)
             switch result {

@@ -25,9 +25,13 @@ public struct WireAck: Sendable, Hashable {
     public var sequence: UInt64
     /// Outcome.
     public var status: Status
+    /// Hello replies only: the highest sequence committed for this agent, explicitly (nil from
+    /// aggregators that predate the field; ``sequence`` carries the same number there).
+    public var lastCommittedSequence: UInt64?
 
     /// Creates an acknowledgement.
-    public init(agentID: String, sequence: UInt64, status: Status) {
+    public init(agentID: String, sequence: UInt64, status: Status, lastCommittedSequence: UInt64? = nil) {
+        self.lastCommittedSequence = lastCommittedSequence
         self.agentID = agentID
         self.sequence = sequence
         self.status = status

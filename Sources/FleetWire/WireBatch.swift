@@ -33,7 +33,8 @@ public struct WireBatch: Sendable, Hashable {
     }
 }
 
-/// Agent health counters, cumulative since agent start.
+/// Agent health counters: cumulative since agent start (or gauges), plus the deltas since the
+/// agent's previous batch, which are what the aggregator adds up per agent.
 public struct WireCaptureStats: Sendable, Hashable {
     /// Packets the capture delivered.
     public var packetsSeen: UInt64
@@ -49,12 +50,22 @@ public struct WireCaptureStats: Sendable, Hashable {
     public var batchesDropped: UInt64
     /// Bytes in the spool now.
     public var spoolBytes: UInt64
+    /// Packets the interface or its driver dropped (pcap `ps_ifdrop`).
+    public var interfaceDrops: UInt64
+    /// Packets seen since the agent's previous batch.
+    public var packetsSeenDelta: UInt64
+    /// Kernel plus interface drops since the agent's previous batch.
+    public var dropsDelta: UInt64
 
     /// Creates counters; all default to zero.
     public init(
         packetsSeen: UInt64 = 0, kernelDrops: UInt64 = 0, flowsActive: UInt64 = 0, flowsEvicted: UInt64 = 0,
-        batchesSpooled: UInt64 = 0, batchesDropped: UInt64 = 0, spoolBytes: UInt64 = 0
+        batchesSpooled: UInt64 = 0, batchesDropped: UInt64 = 0, spoolBytes: UInt64 = 0,
+        interfaceDrops: UInt64 = 0, packetsSeenDelta: UInt64 = 0, dropsDelta: UInt64 = 0
     ) {
+        self.interfaceDrops = interfaceDrops
+        self.packetsSeenDelta = packetsSeenDelta
+        self.dropsDelta = dropsDelta
         self.packetsSeen = packetsSeen
         self.kernelDrops = kernelDrops
         self.flowsActive = flowsActive

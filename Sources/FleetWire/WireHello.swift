@@ -23,13 +23,17 @@ public struct WireHello: Sendable, Hashable {
     public var interfaceAddresses: [IPAddress]
     /// Networks the agent treats as local (VPC CIDRs).
     public var vpcCIDRs: [WireCIDR]
+    /// The sequence number the agent would give its next new batch (0 = unknown). When the
+    /// aggregator has already committed it, the agent lost its spool and will renumber.
+    public var nextSequence: UInt64
 
     /// Creates a hello; `protocolVersion` defaults to this module's version.
     public init(
         protocolVersion: UInt32 = WireHello.currentProtocolVersion, agentID: String, token: String,
         hostname: String, agentVersion: String, cloudProvider: String? = nil, instanceID: String? = nil,
-        interfaceAddresses: [IPAddress] = [], vpcCIDRs: [WireCIDR] = []
+        interfaceAddresses: [IPAddress] = [], vpcCIDRs: [WireCIDR] = [], nextSequence: UInt64 = 0
     ) {
+        self.nextSequence = nextSequence
         self.protocolVersion = protocolVersion
         self.agentID = agentID
         self.token = token

@@ -13,6 +13,7 @@ extension WireMessage {
             proto.agentID = ack.agentID
             proto.sequence = ack.sequence
             proto.status = Fleet_V1_Ack.Status(rawValue: ack.status.rawValue) ?? .unspecified
+            if let last = ack.lastCommittedSequence { proto.lastCommittedSequence = last }
             envelope.ack = proto
         case .error(let error):
             var proto = Fleet_V1_Error()
@@ -30,7 +31,9 @@ extension WireMessage {
         case .batch(let batch):
             self = .batch(try WireBatch(proto: batch, limits: limits))
         case .ack(let ack):
-            self = .ack(WireAck(agentID: ack.agentID, sequence: ack.sequence, status: .init(rawValue: ack.status.rawValue)))
+            self = .ack(WireAck(
+                agentID: ack.agentID, sequence: ack.sequence, status: .init(rawValue: ack.status.rawValue),
+                lastCommittedSequence: ack.hasLastCommittedSequence ? ack.lastCommittedSequence : nil))
         case .error(let error):
             self = .error(WireError(code: .init(rawValue: error.code.rawValue), message: error.message))
         case .none:
@@ -60,6 +63,7 @@ extension WireHello {
             entry.prefixLength = UInt32(cidr.prefixLength)
             return entry
         }
+        proto.nextSequence = nextSequence
         return proto
     }
 
@@ -82,7 +86,7 @@ extension WireHello {
             hostname: proto.hostname, agentVersion: proto.agentVersion,
             cloudProvider: proto.hasCloudProvider ? proto.cloudProvider : nil,
             instanceID: proto.hasInstanceID ? proto.instanceID : nil,
-            interfaceAddresses: addresses, vpcCIDRs: cidrs)
+            interfaceAddresses: addresses, vpcCIDRs: cidrs, nextSequence: proto.nextSequence)
     }
 }
 
@@ -101,6 +105,9 @@ extension WireBatch {
         stats.batchesSpooled = self.stats.batchesSpooled
         stats.batchesDropped = self.stats.batchesDropped
         stats.spoolBytes = self.stats.spoolBytes
+        stats.interfaceDrops = self.stats.interfaceDrops
+        stats.packetsSeenDelta = self.stats.packetsSeenDelta
+        stats.dropsDelta = self.stats.dropsDelta
         proto.stats = stats
         proto.weirdCounters = weirdCounters.sorted { $0.key < $1.key }.map { name, count in
             var counter = Fleet_V1_WeirdCounter()
@@ -128,7 +135,8 @@ extension WireBatch {
             packetsSeen: proto.stats.packetsSeen, kernelDrops: proto.stats.kernelDrops,
             flowsActive: proto.stats.flowsActive, flowsEvicted: proto.stats.flowsEvicted,
             batchesSpooled: proto.stats.batchesSpooled, batchesDropped: proto.stats.batchesDropped,
-            spoolBytes: proto.stats.spoolBytes)
+            spoolBytes: proto.stats.spoolBytes, interfaceDrops: proto.stats.interfaceDrops,
+            packetsSeenDelta: proto.stats.packetsSeenDelta, dropsDelta: proto.stats.dropsDelta)
         self.init(
             agentID: proto.agentID, sequence: proto.sequence,
             firstTime: NetworkTime(microseconds: proto.firstTimeUs),

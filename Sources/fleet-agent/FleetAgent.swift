@@ -3,6 +3,8 @@ import AgentCore
 import AgentRuntime
 import ArgumentParser
 import Capture
+import FleetConfig
+import FleetModel
 import FleetWire
 import FlowTracking
 import Foundation
@@ -17,6 +19,9 @@ struct FleetAgent: AsyncParsableCommand {
         commandName: "fleet-agent",
         abstract: "Capture traffic, build Zeek-grade records and ship them to a fleet aggregator.")
 
+    @Option(help: "YAML configuration file (deploy/fleet-agent.yaml documents it); flags override it.")
+    var config: String?
+
     @Option(help: "Replay this pcap file, then exit once everything is acknowledged.")
     var read: String?
 
@@ -30,22 +35,25 @@ struct FleetAgent: AsyncParsableCommand {
     var ignoreChecksums = false
 
     @Option(help: "Aggregator ingest address, HOST:PORT.")
-    var aggregator: String
+    var aggregator: String?
 
     @Option(help: "This agent's id.")
-    var agentID: String
+    var agentID: String?
 
     @Option(help: "Agent token (default: the FLEET_TOKEN environment variable).")
     var token: String?
 
+    @Option(help: "Host name reported to the aggregator (default: this machine's).")
+    var hostname: String?
+
     @Option(help: "Spool directory for batches not yet acknowledged.")
-    var spool: String
+    var spool: String?
 
-    @Option(help: "Spool size bound in MiB (oldest batches are dropped beyond it).")
-    var spoolMiB: Int = 256
+    @Option(help: "Spool size bound in MiB (oldest batches are dropped beyond it; default 256).")
+    var spoolMiB: Int?
 
-    @Option(help: "After the input ends, seconds to wait for acknowledgements.")
-    var drainTimeout: Int = 60
+    @Option(help: "After the input ends, seconds to wait for acknowledgements (default 60).")
+    var drainTimeout: Int?
 
     @Flag(help: "Connect with plain TCP (loopback tests and demos only); TLS otherwise.")
     var plaintext = false
@@ -56,68 +64,135 @@ struct FleetAgent: AsyncParsableCommand {
     @Option(help: "Name to verify in the aggregator's certificate (default: the aggregator host unless it is an IP address).")
     var tlsServerName: String?
 
-    @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
-    var logLevel: String = "info"
+    @Option(help: "Prometheus endpoint HOST:PORT serving /metrics and /healthz, or `off` (default 127.0.0.1:9464).")
+    var metrics: String?
+
+    @Option(name: .customLong("vpc-cidr"), help: "A VPC network reported in the hello (repeatable; replaces the file's list).")
+    var vpcCIDRs: [String] = []
+
+    @Option(help: "Log level: trace, debug, info, notice, warning, error, critical (default info).")
+    var logLevel: String?
 
     func validate() throws {
-        guard (read != nil) != (interface != nil) else { throw ValidationError("give exactly one of --read FILE or --interface IF") }
-        if plaintext && (tlsCA != nil || tlsServerName != nil) {
+        let settings = try settings()
+        if settings.tls.plaintext && (settings.tls.ca != nil || settings.tls.serverName != nil) {
             throw ValidationError("--plaintext cannot be combined with --tls-ca or --tls-server-name")
         }
-        _ = try parseAddress()
         guard resolvedToken() != nil else { throw ValidationError("no token: pass --token or set FLEET_TOKEN") }
-        guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("unknown log level \(logLevel)") }
-        guard drainTimeout > 0, spoolMiB > 0 else { throw ValidationError("--drain-timeout and --spool-mib must be positive") }
+    }
+
+    /// The configuration file (or the defaults) with every given flag applied, validated.
+    func settings() throws -> AgentConfig {
+        var settings: AgentConfig
+        do {
+            settings = try config.map { path throws(ConfigError) in try AgentConfig(contentsOf: path) } ?? AgentConfig()
+        } catch {
+            throw ValidationError("\(error)")
+        }
+        if let read { settings.read = read; settings.interface = nil }
+        if let interface { settings.interface = interface; settings.read = nil }
+        if read != nil && interface != nil { settings.interface = interface; settings.read = read }
+        if let filter { settings.filter = filter }
+        if ignoreChecksums { settings.ignoreChecksums = true }
+        if let aggregator {
+            guard let address = HostAndPort(aggregator) else {
+                throw ValidationError("--aggregator must be HOST:PORT, got \(aggregator)")
+            }
+            settings.aggregator = address
+        }
+        if let agentID { settings.agentID = agentID }
+        if let hostname { settings.hostname = hostname }
+        if let spool { settings.spool.directory = spool }
+        if let spoolMiB {
+            guard spoolMiB > 0 else { throw ValidationError("--spool-mib must be positive") }
+            settings.spool.maxBytes = spoolMiB << 20
+        }
+        if let drainTimeout {
+            guard drainTimeout > 0 else { throw ValidationError("--drain-timeout must be positive") }
+            settings.drainTimeout = .seconds(drainTimeout)
+        }
+        if plaintext {
+            // --plaintext overrides the file's TLS settings (but not TLS flags given with it).
+            settings.tls.plaintext = true
+            settings.tls.ca = nil
+            settings.tls.serverName = nil
+        }
+        if let tlsCA { settings.tls.ca = tlsCA }
+        if let tlsServerName { settings.tls.serverName = tlsServerName }
+        if let metrics {
+            if metrics == "off" {
+                settings.metrics = nil
+            } else {
+                guard let address = HostAndPort(metrics) else {
+                    throw ValidationError("--metrics must be HOST:PORT or off, got \(metrics)")
+                }
+                settings.metrics = address
+            }
+        }
+        if !vpcCIDRs.isEmpty {
+            settings.vpcCIDRs = try vpcCIDRs.map { text in
+                guard let network = IPNetwork(text) else { throw ValidationError("--vpc-cidr: not a CIDR: \(text)") }
+                return network
+            }
+        }
+        if let logLevel { settings.logLevel = logLevel }
+        do { try settings.validate() } catch { throw ValidationError("\(error)") }
+        return settings
     }
 
     func run() async throws {
-        let level = Logger.Level(rawValue: logLevel) ?? .info
+        let settings = try settings()
+        let level = Logger.Level(rawValue: settings.logLevel) ?? .info
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
             handler.logLevel = level
             return handler
         }
         let logger = Logger(label: "fleet-agent")
-        let (host, port) = try parseAddress()
-        let tls: ShipperTLS? = plaintext ? nil : try ShipperTLS.verifying(
-            trustRootsPath: tlsCA, serverHostname: tlsServerName ?? (Self.isIPAddress(host) ? nil : host))
+        guard let address = settings.aggregator, let agentID = settings.agentID,
+              let spoolDirectory = settings.spool.directory else { throw ValidationError("incomplete configuration") }
+        let (host, port) = (address.host, address.port)
+        let tls: ShipperTLS? = settings.tls.plaintext ? nil : try ShipperTLS.verifying(
+            trustRootsPath: settings.tls.ca,
+            serverHostname: settings.tls.serverName ?? (Self.isIPAddress(host) ? nil : host))
+        let registry = AgentMetricsRegistry()
+        let agentMetrics = AgentMetrics(factory: registry.factory)
+        var metricsServer: MetricsServer?
+        if let endpoint = settings.metrics {
+            metricsServer = try await MetricsServer.bind(
+                host: endpoint.host, port: endpoint.port, logger: logger, render: { registry.render() })
+        }
         let spoolStore = try Spool(
-            configuration: SpoolConfiguration(directory: spool, maxBytes: spoolMiB << 20), logger: logger)
-        let shipper = try Shipper(
-            configuration: ShipperConfiguration(
-                host: host, port: port, agentID: agentID, token: resolvedToken() ?? "",
-                hostname: ProcessInfo.processInfo.hostName, agentVersion: "0.1.0",
-                drainTimeout: .seconds(drainTimeout), tls: tls),
-            spool: spoolStore, logger: logger)
+            configuration: SpoolConfiguration(directory: spoolDirectory, maxBytes: settings.spool.maxBytes), logger: logger)
+        var shipperConfiguration = ShipperConfiguration(
+            host: host, port: port, agentID: agentID, token: resolvedToken() ?? "",
+            hostname: settings.hostname ?? ProcessInfo.processInfo.hostName, agentVersion: "0.1.0",
+            drainTimeout: settings.drainTimeout, tls: tls)
+        shipperConfiguration.vpcCIDRs = settings.vpcCIDRs.map {
+            WireCIDR(address: $0.address, prefixLength: UInt8(clamping: $0.prefixLength))
+        }
+        let shipper = try Shipper(configuration: shipperConfiguration, spool: spoolStore, logger: logger, metrics: agentMetrics)
 
-        let source = try openSource(aggregatorHost: host, aggregatorPort: port)
+        let source = try openSource(settings, aggregatorHost: host, aggregatorPort: port)
         let (input, continuation) = AsyncThrowingStream<OutgoingBatch, any Error>.makeStream()
         let stop = shipper.stopHandle
         var configured = PipelineConfiguration()
-        configured.decoder.verifyChecksums = !ignoreChecksums
+        configured.decoder.verifyChecksums = !settings.ignoreChecksums
+        configured.flows.tcpInactivityTimeout = Self.networkDuration(settings.flowTimeouts.tcp)
+        configured.flows.udpInactivityTimeout = Self.networkDuration(settings.flowTimeouts.udp)
+        configured.flows.icmpInactivityTimeout = Self.networkDuration(settings.flowTimeouts.icmp)
+        configured.flows.maxFlows = settings.maxFlows
+        configured.flows.interimInterval = settings.interimInterval.map(Self.networkDuration)
         let pipeline = configured
-        let summary = try await withThrowingTaskGroup(of: Void.self) { group in
+        let policy = BatchPolicy(maxRecords: settings.batch.maxRecords, maxAge: settings.batch.maxInterval)
+        var captureStatistics: (@Sendable () -> CaptureStatistics)?
+        if let live = source.live { captureStatistics = { live.statistics } }
+        let statistics = captureStatistics
+        let endpoint = metricsServer
+        let summary = try await withThrowingTaskGroup(of: Void.self, returning: ShipperSummary.self) { group in
             group.addTask {
-                var producer = RecordProducer(pipeline: pipeline)
-                let clock = ContinuousClock()
-                func emit(_ flush: RecordAccumulator.Flush) {
-                    let stats = WireCaptureStats(
-                        packetsSeen: producer.packets, kernelDrops: source.live?.statistics.kernelDropped ?? 0,
-                        flowsActive: UInt64(max(0, producer.statistics.flows.flowsActive)),
-                        flowsEvicted: producer.statistics.flows.flowsEvicted)
-                    continuation.yield(OutgoingBatch(records: flush.records, stats: stats))
-                }
-                do {
-                    for try await batch in source.packets {
-                        let now = clock.now
-                        for flush in producer.process(batch, now: now) { emit(flush) }
-                        if let due = producer.tick(now: now) { emit(due) }
-                    }
-                    for flush in producer.finish(now: clock.now) { emit(flush) }
-                    continuation.finish()
-                } catch {
-                    continuation.finish(throwing: error)
-                }
+                var producer = RecordProducer(pipeline: pipeline, policy: policy)
+                await producer.ship(source.packets, captureStatistics: statistics, metrics: agentMetrics, to: continuation)
             }
             group.addTask {
                 let signal = await ShutdownSignal.wait()
@@ -126,9 +201,13 @@ struct FleetAgent: AsyncParsableCommand {
                 source.live?.stop()
                 stop.requestStop()
             }
+            if let endpoint {
+                group.addTask { await endpoint.run() }
+            }
             defer { group.cancelAll() }
             return try await shipper.run(input: input)
         }
+        metricsServer?.close()
         logger.info("agent finished", metadata: [
             "ending": "\(summary.ending)", "batches.sent": "\(summary.ledger.sent)",
             "batches.acknowledged": "\(summary.ledger.acknowledged)", "batches.pending": "\(summary.pendingBatches)",
@@ -142,13 +221,13 @@ struct FleetAgent: AsyncParsableCommand {
         var live: LiveCapture?
     }
 
-    private func openSource(aggregatorHost: String, aggregatorPort: Int) throws -> Source {
-        if let read {
+    private func openSource(_ settings: AgentConfig, aggregatorHost: String, aggregatorPort: Int) throws -> Source {
+        if let read = settings.read {
             return Source(packets: try PcapFileReader.packetBatches(path: read), live: nil)
         }
-        var configuration = LiveCaptureConfiguration(interface: interface ?? "")
+        var configuration = LiveCaptureConfiguration(interface: settings.interface ?? "")
         let exclude = "not (host \(aggregatorHost) and tcp port \(aggregatorPort))"
-        configuration.filter = filter.map { "(\($0)) and \(exclude)" } ?? exclude
+        configuration.filter = settings.filter.map { "(\($0)) and \(exclude)" } ?? exclude
         let capture = try LiveCapture(configuration: configuration)
         return Source(packets: capture.packetBatches(), live: capture)
     }
@@ -161,14 +240,8 @@ struct FleetAgent: AsyncParsableCommand {
         token ?? ProcessInfo.processInfo.environment["FLEET_TOKEN"]
     }
 
-    private func parseAddress() throws -> (String, Int) {
-        guard let colon = aggregator.lastIndex(of: ":"),
-              let port = Int(aggregator[aggregator.index(after: colon)...]), (1...65535).contains(port) else {
-            throw ValidationError("--aggregator must be HOST:PORT, got \(aggregator)")
-        }
-        var host = String(aggregator[..<colon])
-        if host.hasPrefix("[") && host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
-        guard !host.isEmpty else { throw ValidationError("--aggregator must be HOST:PORT, got \(aggregator)") }
-        return (host, port)
+    private static func networkDuration(_ duration: Duration) -> NetworkDuration {
+        let (seconds, attoseconds) = duration.components
+        return NetworkDuration(microseconds: seconds &* 1_000_000 &+ attoseconds / 1_000_000_000_000)
     }
 }

@@ -1,6 +1,7 @@
 import ProcessSupport
 import AggregatorRuntime
 import ArgumentParser
+import FleetConfig
 import Foundation
 import Logging
 import NIOCore
@@ -15,11 +16,14 @@ struct FleetAggregator: AsyncParsableCommand {
         commandName: "fleet-aggregator",
         abstract: "Receive record batches from fleet agents and store them exactly once in SQLite.")
 
-    @Option(help: "Ingest address to listen on, HOST:PORT.")
-    var listen: String = "127.0.0.1:7070"
+    @Option(help: "YAML configuration file (deploy/fleet-aggregator.yaml documents it); flags override it.")
+    var config: String?
+
+    @Option(help: "Ingest address to listen on, HOST:PORT (default 127.0.0.1:7070).")
+    var listen: String?
 
     @Option(help: "SQLite database file (created on first start).")
-    var store: String
+    var store: String?
 
     @Option(help: "Tokens file: one `agent-id token` pair per line.")
     var tokens: String?
@@ -39,33 +43,51 @@ struct FleetAggregator: AsyncParsableCommand {
     @Option(help: "Noise file for the detectors (endpoints, networks, allowlists); reloaded on SIGHUP.")
     var noise: String?
 
-    @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
-    var logLevel: String = "info"
+    @Option(help: "Log level: trace, debug, info, notice, warning, error, critical (default info).")
+    var logLevel: String?
 
     func validate() throws {
-        guard (tlsCert == nil) == (tlsKey == nil) else { throw ValidationError("--tls-cert and --tls-key go together") }
-        guard plaintext != (tlsCert != nil) else {
-            throw ValidationError("give either --tls-cert/--tls-key or, for plain TCP, the explicit --plaintext")
+        _ = try settings()
+    }
+
+    /// The configuration file (or the defaults) with every given flag applied, validated.
+    func settings() throws -> AggregatorConfig {
+        var settings: AggregatorConfig
+        do {
+            settings = try config.map { path throws(ConfigError) in try AggregatorConfig(contentsOf: path) }
+                ?? AggregatorConfig()
+        } catch {
+            throw ValidationError("\(error)")
         }
-        guard (tokens != nil) != allowAnyAgent else {
-            throw ValidationError("give exactly one of --tokens FILE or --allow-any-agent")
+        if let listen {
+            guard let address = HostAndPort(listen) else { throw ValidationError("--listen must be HOST:PORT, got \(listen)") }
+            settings.listen = address
         }
-        _ = try HostPort(parsing: listen)
-        guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("unknown log level \(logLevel)") }
+        if let store { settings.store = store }
+        if let tokens { settings.tokens = tokens; settings.allowAnyAgent = false }
+        if allowAnyAgent { settings.allowAnyAgent = true; if tokens == nil { settings.tokens = nil } }
+        if plaintext { settings.plaintext = true; if tlsCert == nil { settings.tls = .init() } }
+        if let tlsCert { settings.tls.cert = tlsCert; if !plaintext { settings.plaintext = false } }
+        if let tlsKey { settings.tls.key = tlsKey }
+        if let logLevel { settings.logLevel = logLevel }
+        do { try settings.validate() } catch { throw ValidationError("\(error)") }
+        return settings
     }
 
     func run() async throws {
-        let level = Logger.Level(rawValue: logLevel) ?? .info
+        let settings = try settings()
+        let level = Logger.Level(rawValue: settings.logLevel) ?? .info
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
             handler.logLevel = level
             return handler
         }
         let logger = Logger(label: "fleet-aggregator")
-        let address = try HostPort(parsing: listen)
+        let address = settings.listen
+        let store = settings.store ?? ""
 
         let authenticator: AgentAuthenticator
-        if let tokens {
+        if let tokens = settings.tokens {
             let text: String
             do { text = try String(contentsOfFile: tokens, encoding: .utf8) } catch {
                 throw ValidationError("cannot read tokens file \(tokens): \(error.localizedDescription)")
@@ -83,8 +105,8 @@ struct FleetAggregator: AsyncParsableCommand {
         try await flowStore.migrate()
         let detection = try await DetectionService.start(noiseFile: noise, store: flowStore, logger: logger)
 
-        let tls = try tlsCert.map { cert in
-            try IngestTLS.serverContext(certificatePath: cert, privateKeyPath: tlsKey ?? "")
+        let tls = try settings.tls.cert.map { cert in
+            try IngestTLS.serverContext(certificatePath: cert, privateKeyPath: settings.tls.key ?? "")
         }
         let server = try await IngestServer.bind(
             configuration: IngestServerConfiguration(

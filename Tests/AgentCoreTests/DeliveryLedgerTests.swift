@@ -115,6 +115,7 @@ import Testing
                     wire.append(sequence)
                 case .spool(let sequence, let payload): spool[sequence] = payload
                 case .deleteSpooled(let sequence): spool[sequence] = nil
+                case .renumberSpooled: Issue.record("nothing to renumber with the old connected()")
                 }
             }
         }

@@ -72,7 +72,8 @@ import Testing
                 WireCIDR(address: .v4(0x0A00_0000), prefixLength: 16),
                 WireCIDR(address: WireFixtures.v6a, prefixLength: 128),
                 WireCIDR(address: .v4(0), prefixLength: 0),
-            ])
+            ],
+            nextSequence: 42)
         let minimal = WireHello(protocolVersion: 0, agentID: "", token: "", hostname: "", agentVersion: "")
         let emptyOptionals = WireHello(
             protocolVersion: 99, agentID: "a", token: "t", hostname: "h", agentVersion: "v", cloudProvider: "",
@@ -82,11 +83,21 @@ import Testing
         }
     }
 
+    @Test func captureStatsDeltasSurvive() throws {
+        var batch = Self.batch(RecordBatch())
+        batch.stats = WireCaptureStats(
+            packetsSeen: 1_000, kernelDrops: 5, flowsActive: 3, flowsEvicted: 1, batchesSpooled: 2, batchesDropped: 0,
+            spoolBytes: 9, interfaceDrops: 4, packetsSeenDelta: 250, dropsDelta: .max)
+        #expect(try Self.roundTrip(.batch(batch)) == .batch(batch))
+    }
+
     @Test func acksAndErrorsSurviveIncludingUnknownCodes() throws {
         let messages: [WireMessage] = [
             .ack(WireAck(agentID: "a", sequence: 0, status: .ok)),
             .ack(WireAck(agentID: "", sequence: .max, status: .rejected)),
             .ack(WireAck(agentID: "a", sequence: 3, status: .init(rawValue: 77))),
+            .ack(WireAck(agentID: "a", sequence: 9, status: .ok, lastCommittedSequence: 9)),
+            .ack(WireAck(agentID: "a", sequence: 0, status: .ok, lastCommittedSequence: 0)),
             .error(WireError(code: .unauthenticated, message: "bad token")),
             .error(WireError(code: .init(rawValue: 1_000), message: "")),
             .error(WireError(code: .unspecified, message: "ünïcode")),

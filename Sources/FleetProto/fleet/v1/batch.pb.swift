@@ -65,7 +65,9 @@ public nonisolated struct Fleet_V1_Batch: Sendable {
   fileprivate var _records: Fleet_V1_Records? = nil
 }
 
-/// Agent health counters (cumulative since agent start).
+/// Agent health counters. Fields 1-8 are cumulative since agent start (or gauges);
+/// the *_delta fields count what happened since the previous batch this agent
+/// numbered, so the aggregator can add them up (each batch is stored once).
 public nonisolated struct Fleet_V1_CaptureStats: Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
@@ -84,6 +86,15 @@ public nonisolated struct Fleet_V1_CaptureStats: Sendable {
   public var batchesDropped: UInt64 = 0
 
   public var spoolBytes: UInt64 = 0
+
+  /// Packets the interface or its driver dropped (pcap ps_ifdrop).
+  public var interfaceDrops: UInt64 = 0
+
+  /// Packets seen since the previous batch.
+  public var packetsSeenDelta: UInt64 = 0
+
+  /// Kernel plus interface drops since the previous batch.
+  public var dropsDelta: UInt64 = 0
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
@@ -174,7 +185,7 @@ nonisolated extension Fleet_V1_Batch: SwiftProtobuf.Message, SwiftProtobuf._Mess
 
 nonisolated extension Fleet_V1_CaptureStats: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".CaptureStats"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}packets_seen\0\u{3}kernel_drops\0\u{3}flows_active\0\u{3}flows_evicted\0\u{3}batches_spooled\0\u{3}batches_dropped\0\u{3}spool_bytes\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}packets_seen\0\u{3}kernel_drops\0\u{3}flows_active\0\u{3}flows_evicted\0\u{3}batches_spooled\0\u{3}batches_dropped\0\u{3}spool_bytes\0\u{3}interface_drops\0\u{3}packets_seen_delta\0\u{3}drops_delta\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -189,6 +200,9 @@ nonisolated extension Fleet_V1_CaptureStats: SwiftProtobuf.Message, SwiftProtobu
       case 5: try { try decoder.decodeSingularUInt64Field(value: &self.batchesSpooled) }()
       case 6: try { try decoder.decodeSingularUInt64Field(value: &self.batchesDropped) }()
       case 7: try { try decoder.decodeSingularUInt64Field(value: &self.spoolBytes) }()
+      case 8: try { try decoder.decodeSingularUInt64Field(value: &self.interfaceDrops) }()
+      case 9: try { try decoder.decodeSingularUInt64Field(value: &self.packetsSeenDelta) }()
+      case 10: try { try decoder.decodeSingularUInt64Field(value: &self.dropsDelta) }()
       default: break
       }
     }
@@ -216,6 +230,15 @@ nonisolated extension Fleet_V1_CaptureStats: SwiftProtobuf.Message, SwiftProtobu
     if self.spoolBytes != 0 {
       try visitor.visitSingularUInt64Field(value: self.spoolBytes, fieldNumber: 7)
     }
+    if self.interfaceDrops != 0 {
+      try visitor.visitSingularUInt64Field(value: self.interfaceDrops, fieldNumber: 8)
+    }
+    if self.packetsSeenDelta != 0 {
+      try visitor.visitSingularUInt64Field(value: self.packetsSeenDelta, fieldNumber: 9)
+    }
+    if self.dropsDelta != 0 {
+      try visitor.visitSingularUInt64Field(value: self.dropsDelta, fieldNumber: 10)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -227,6 +250,9 @@ nonisolated extension Fleet_V1_CaptureStats: SwiftProtobuf.Message, SwiftProtobu
     if lhs.batchesSpooled != rhs.batchesSpooled {return false}
     if lhs.batchesDropped != rhs.batchesDropped {return false}
     if lhs.spoolBytes != rhs.spoolBytes {return false}
+    if lhs.interfaceDrops != rhs.interfaceDrops {return false}
+    if lhs.packetsSeenDelta != rhs.packetsSeenDelta {return false}
+    if lhs.dropsDelta != rhs.dropsDelta {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

@@ -33,6 +33,20 @@ public nonisolated struct Fleet_V1_Ack: Sendable {
 
   public var status: Fleet_V1_Ack.Status = .unspecified
 
+  /// Hello replies only: the highest batch sequence committed for this agent
+  /// (0 when none). The agent numbers new batches after
+  /// max(its own next sequence, this + 1), so an agent that lost its spool never
+  /// reuses a sequence the aggregator would take for a duplicate. Aggregators
+  /// that predate this field leave it unset; agents then use `sequence`.
+  public var lastCommittedSequence: UInt64 {
+    get {_lastCommittedSequence ?? 0}
+    set {_lastCommittedSequence = newValue}
+  }
+  /// Returns true if `lastCommittedSequence` has been explicitly set.
+  public var hasLastCommittedSequence: Bool {self._lastCommittedSequence != nil}
+  /// Clears the value of `lastCommittedSequence`. Subsequent reads from it will return its default value.
+  public mutating func clearLastCommittedSequence() {self._lastCommittedSequence = nil}
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public nonisolated enum Status: SwiftProtobuf.Enum, Swift.CaseIterable {
@@ -90,6 +104,8 @@ public nonisolated struct Fleet_V1_Ack: Sendable {
   }
 
   public init() {}
+
+  fileprivate var _lastCommittedSequence: UInt64? = nil
 }
 
 /// A fatal protocol or session error; the sender closes the connection after it.
@@ -171,7 +187,7 @@ fileprivate nonisolated let _protobuf_package = "fleet.v1"
 
 nonisolated extension Fleet_V1_Ack: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".Ack"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}agent_id\0\u{1}sequence\0\u{1}status\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}agent_id\0\u{1}sequence\0\u{1}status\0\u{3}last_committed_sequence\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -182,12 +198,17 @@ nonisolated extension Fleet_V1_Ack: SwiftProtobuf.Message, SwiftProtobuf._Messag
       case 1: try { try decoder.decodeSingularStringField(value: &self.agentID) }()
       case 2: try { try decoder.decodeSingularUInt64Field(value: &self.sequence) }()
       case 3: try { try decoder.decodeSingularEnumField(value: &self.status) }()
+      case 4: try { try decoder.decodeSingularUInt64Field(value: &self._lastCommittedSequence) }()
       default: break
       }
     }
   }
 
   public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
     if !self.agentID.isEmpty {
       try visitor.visitSingularStringField(value: self.agentID, fieldNumber: 1)
     }
@@ -197,6 +218,9 @@ nonisolated extension Fleet_V1_Ack: SwiftProtobuf.Message, SwiftProtobuf._Messag
     if self.status != .unspecified {
       try visitor.visitSingularEnumField(value: self.status, fieldNumber: 3)
     }
+    try { if let v = self._lastCommittedSequence {
+      try visitor.visitSingularUInt64Field(value: v, fieldNumber: 4)
+    } }()
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -204,6 +228,7 @@ nonisolated extension Fleet_V1_Ack: SwiftProtobuf.Message, SwiftProtobuf._Messag
     if lhs.agentID != rhs.agentID {return false}
     if lhs.sequence != rhs.sequence {return false}
     if lhs.status != rhs.status {return false}
+    if lhs._lastCommittedSequence != rhs._lastCommittedSequence {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

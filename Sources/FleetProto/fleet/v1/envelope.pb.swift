@@ -16,8 +16,10 @@
 /// Frame type 2: body is a zlib stream (RFC 1950) of a serialized Envelope.
 /// The length counts the body only (not the type byte).
 ///
-/// Session: agent sends Hello; aggregator answers Ack (sequence = highest batch
-/// sequence it has committed for this agent, 0 when none) or Error and closes.
+/// Session: agent sends Hello; aggregator answers Ack (sequence and
+/// last_committed_sequence = highest batch sequence it has committed for this
+/// agent, 0 when none) or Error and closes. The agent numbers new batches after
+/// that sequence even when it lost its own spool.
 /// Then the agent sends Batch messages; the aggregator answers each with Ack.
 
 import SwiftProtobuf

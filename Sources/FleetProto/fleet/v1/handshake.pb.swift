@@ -68,6 +68,12 @@ public nonisolated struct Fleet_V1_Hello: Sendable {
   /// CIDRs of the VPC / local networks the agent considers local.
   public var vpcCidrs: [Fleet_V1_Cidr] = []
 
+  /// The sequence number the agent would give its next new batch (0 = unknown).
+  /// An aggregator that has already committed this number or higher knows the
+  /// agent lost its spool (new VM, wiped disk) and will continue after the
+  /// committed sequence.
+  public var nextSequence: UInt64 = 0
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -111,7 +117,7 @@ fileprivate nonisolated let _protobuf_package = "fleet.v1"
 
 nonisolated extension Fleet_V1_Hello: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".Hello"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}protocol_version\0\u{3}agent_id\0\u{1}token\0\u{1}hostname\0\u{3}agent_version\0\u{3}cloud_provider\0\u{3}instance_id\0\u{3}interface_addresses\0\u{3}vpc_cidrs\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}protocol_version\0\u{3}agent_id\0\u{1}token\0\u{1}hostname\0\u{3}agent_version\0\u{3}cloud_provider\0\u{3}instance_id\0\u{3}interface_addresses\0\u{3}vpc_cidrs\0\u{3}next_sequence\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -128,6 +134,7 @@ nonisolated extension Fleet_V1_Hello: SwiftProtobuf.Message, SwiftProtobuf._Mess
       case 7: try { try decoder.decodeSingularStringField(value: &self._instanceID) }()
       case 8: try { try decoder.decodeRepeatedMessageField(value: &self.interfaceAddresses) }()
       case 9: try { try decoder.decodeRepeatedMessageField(value: &self.vpcCidrs) }()
+      case 10: try { try decoder.decodeSingularUInt64Field(value: &self.nextSequence) }()
       default: break
       }
     }
@@ -165,6 +172,9 @@ nonisolated extension Fleet_V1_Hello: SwiftProtobuf.Message, SwiftProtobuf._Mess
     if !self.vpcCidrs.isEmpty {
       try visitor.visitRepeatedMessageField(value: self.vpcCidrs, fieldNumber: 9)
     }
+    if self.nextSequence != 0 {
+      try visitor.visitSingularUInt64Field(value: self.nextSequence, fieldNumber: 10)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -178,6 +188,7 @@ nonisolated extension Fleet_V1_Hello: SwiftProtobuf.Message, SwiftProtobuf._Mess
     if lhs._instanceID != rhs._instanceID {return false}
     if lhs.interfaceAddresses != rhs.interfaceAddresses {return false}
     if lhs.vpcCidrs != rhs.vpcCidrs {return false}
+    if lhs.nextSequence != rhs.nextSequence {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

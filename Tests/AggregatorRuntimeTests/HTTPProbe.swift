@@ -1,0 +1,56 @@
+import NIOCore
+import NIOPosix
+
+/// A bare HTTP/1.1 client over loopback: sends raw request bytes, returns everything the server
+/// wrote before closing, split into status code, headers and body.
+enum HTTPProbe {
+    struct Response {
+        var status: Int
+        var headers: [String: String]
+        var body: String
+    }
+
+    static func send(port: Int, _ request: String) async throws -> Response {
+        try await send(port: port, bytes: Array(request.utf8))
+    }
+
+    static func send(port: Int, bytes: [UInt8]) async throws -> Response {
+        let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .connect(host: "127.0.0.1", port: port) { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
+                }
+            }
+        var received = ByteBuffer()
+        try await channel.executeThenClose { inbound, outbound in
+            try? await outbound.write(ByteBuffer(bytes: bytes))
+            do {
+                for try await var buffer in inbound { received.writeBuffer(&buffer) }
+            } catch {
+                // A reset after the server's close: keep what arrived.
+            }
+        }
+        let text = String(decoding: received.readableBytesView, as: UTF8.self)
+        let parts = text.split(separator: "\r\n\r\n", maxSplits: 1, omittingEmptySubsequences: false)
+        let head = parts.first.map(String.init) ?? ""
+        var lines = head.split(separator: "\r\n").map(String.init)
+        let statusLine = lines.isEmpty ? "" : lines.removeFirst()
+        let status = statusLine.split(separator: " ").dropFirst().first.flatMap { Int($0) } ?? 0
+        var headers: [String: String] = [:]
+        for line in lines {
+            guard let colon = line.firstIndex(of: ":") else { continue }
+            headers[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingPrefix(" ").description
+        }
+        return Response(status: status, headers: headers, body: parts.count > 1 ? String(parts[1]) : "")
+    }
+
+    /// Parses the Prometheus text exposition format: `name{labels} value` lines → value by series.
+    static func samples(_ exposition: String) -> [String: Double] {
+        var samples: [String: Double] = [:]
+        for line in exposition.split(separator: "\n") where !line.hasPrefix("#") {
+            guard let space = line.lastIndex(of: " "), let value = Double(line[line.index(after: space)...]) else { continue }
+            samples[String(line[..<space])] = value
+        }
+        return samples
+    }
+}
