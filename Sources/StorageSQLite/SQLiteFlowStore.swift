@@ -11,7 +11,7 @@ public import Storage
 ///
 /// Thread-safe: a value type over a `Sendable` pool; call from any task.
 public struct SQLiteFlowStore: FlowStore {
-    private let pool: DatabasePool
+    let pool: DatabasePool
 
     /// Opens (creating if needed) the database at `path`. Call ``migrate()`` before use.
     /// - Throws: ``StorageError/database`` when the file cannot be opened.
@@ -49,6 +49,34 @@ public struct SQLiteFlowStore: FlowStore {
     public func ingest(_ batch: IngestBatch) async throws -> IngestResult {
         try await wrap {
             try await pool.write { db in try Self.ingest(batch, in: db) }
+        }
+    }
+
+    /// Group commit: every batch in one write transaction, each inside its own savepoint so a
+    /// failing batch is rolled back alone. Results are returned only after the commit.
+    public func ingest(contentsOf batches: [IngestBatch]) async -> [Result<IngestResult, any Error>] {
+        guard !batches.isEmpty else { return [] }
+        do {
+            return try await pool.write { db in
+                var results: [Result<IngestResult, any Error>] = []
+                results.reserveCapacity(batches.count)
+                for batch in batches {
+                    var outcome: Result<IngestResult, any Error> = .failure(StorageError.database)
+                    do {
+                        try db.inSavepoint {
+                            outcome = .success(try Self.ingest(batch, in: db))
+                            return .commit
+                        }
+                    } catch {
+                        outcome = .failure(Self.storageError(error))
+                    }
+                    results.append(outcome)
+                }
+                return results
+            }
+        } catch {
+            let failure = Self.storageError(error)
+            return batches.map { _ in .failure(failure) }
         }
     }
 

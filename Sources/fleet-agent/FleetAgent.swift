@@ -20,6 +20,12 @@ struct FleetAgent: AsyncParsableCommand {
     @Option(help: "Replay this pcap file, then exit once everything is acknowledged.")
     var read: String?
 
+    @Option(help: "With --read: replay at this multiple of capture time (10 = ten times faster); default: as fast as possible.")
+    var replaySpeed: Double?
+
+    @Option(help: "Flush a batch once it holds this many records (default 5000).")
+    var batchRecords: Int?
+
     @Option(help: "Capture live on this interface (needs CAP_NET_RAW).")
     var interface: String?
 
@@ -68,6 +74,11 @@ struct FleetAgent: AsyncParsableCommand {
         guard resolvedToken() != nil else { throw ValidationError("no token: pass --token or set FLEET_TOKEN") }
         guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("unknown log level \(logLevel)") }
         guard drainTimeout > 0, spoolMiB > 0 else { throw ValidationError("--drain-timeout and --spool-mib must be positive") }
+        if let replaySpeed {
+            guard read != nil else { throw ValidationError("--replay-speed needs --read") }
+            guard replaySpeed > 0, replaySpeed.isFinite else { throw ValidationError("--replay-speed must be positive") }
+        }
+        if let batchRecords, batchRecords < 1 { throw ValidationError("--batch-records must be positive") }
     }
 
     func run() async throws {
@@ -96,10 +107,14 @@ struct FleetAgent: AsyncParsableCommand {
         var configured = PipelineConfiguration()
         configured.decoder.verifyChecksums = !ignoreChecksums
         let pipeline = configured
+        let policy = BatchPolicy(maxRecords: batchRecords ?? BatchPolicy().maxRecords)
+        let replaySpeed = self.replaySpeed
         let summary = try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask {
-                var producer = RecordProducer(pipeline: pipeline)
+                var producer = RecordProducer(pipeline: pipeline, policy: policy)
                 let clock = ContinuousClock()
+                // --replay-speed: each packet batch waits until its last packet's capture time (scaled).
+                var pace: (wall: ContinuousClock.Instant, capture: Int64)?
                 func emit(_ flush: RecordAccumulator.Flush) {
                     let stats = WireCaptureStats(
                         packetsSeen: producer.packets, kernelDrops: source.live?.statistics.kernelDropped ?? 0,
@@ -109,6 +124,12 @@ struct FleetAgent: AsyncParsableCommand {
                 }
                 do {
                     for try await batch in source.packets {
+                        if let replaySpeed, let first = batch.timestamp(at: 0), let last = batch.timestamp(at: batch.count - 1) {
+                            let start = pace ?? (clock.now, first.microseconds)
+                            pace = start
+                            let offset = Double(last.microseconds - start.capture) / replaySpeed
+                            try await clock.sleep(until: start.wall + .microseconds(max(0, offset)))
+                        }
                         let now = clock.now
                         for flush in producer.process(batch, now: now) { emit(flush) }
                         if let due = producer.tick(now: now) { emit(due) }
