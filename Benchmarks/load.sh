@@ -20,15 +20,17 @@ BATCHES="${BATCHES:-4}"
 CONNS_PER_BATCH="${CONNS_PER_BATCH:-200}"
 WINDOW="${WINDOW:-1}"
 EXTRA_AGGREGATOR_ARGS="${EXTRA_AGGREGATOR_ARGS:-}"
+CONFIG="${CONFIG:-release}"            # debug only for trying the script out; figures are release
+SCRATCH="${SCRATCH:-.build}"
 
 log() { printf '%s\n' "$*" >&2; }
 
 if [ -z "${SKIP_BUILD:-}" ]; then
-    log "load: building release (fleet-aggregator, fleet-loadgen)"
-    swift build -c release --product fleet-aggregator >&2
-    swift build -c release --product fleet-loadgen >&2
+    log "load: building $CONFIG (fleet-aggregator, fleet-loadgen)"
+    swift build -c "$CONFIG" --scratch-path "$SCRATCH" --product fleet-aggregator >&2
+    swift build -c "$CONFIG" --scratch-path "$SCRATCH" --product fleet-loadgen >&2
 fi
-BIN="$(swift build -c release --show-bin-path)"
+BIN="$(swift build -c "$CONFIG" --scratch-path "$SCRATCH" --show-bin-path)"
 
 TMP="$(mktemp -d "${TMPDIR:-/tmp}/fleetload.XXXXXX")"
 AGG_PID=""
@@ -73,7 +75,7 @@ done
 median() { sort -n | awk '{a[NR]=$1} END {if (NR%2) print a[(NR+1)/2]; else print (a[NR/2]+a[NR/2+1])/2}'; }
 field() { printf '%s\n' "${results[@]}" | grep -o " $1=[0-9.]*" | cut -d= -f2 | median; }
 echo
-echo "load benchmark: $CONNECTIONS agents x $BATCHES batches x $CONNS_PER_BATCH conns (+dns/http), window $WINDOW, $REPS reps, medians"
+echo "load benchmark ($CONFIG): $CONNECTIONS agents x $BATCHES batches x $CONNS_PER_BATCH conns (+dns/http), window $WINDOW, $REPS reps, medians"
 echo "  records per run         $(printf '%s\n' "${results[0]}" | grep -o ' records=[0-9]*' | cut -d= -f2)"
 echo "  ingest records/s        $(field ingest_rps)"
 echo "  ack latency p50 ms      $(field p50_ms)"

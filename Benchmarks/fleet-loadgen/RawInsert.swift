@@ -1,3 +1,4 @@
+import FleetModel
 import Foundation
 import Storage
 import StorageSQLite
@@ -47,7 +48,7 @@ enum RawInsert {
     /// CPU time of this process (all threads).
     static func processCPUSeconds() -> Double {
         var usage = rusage()
-        getrusage(RUSAGE_SELF, &usage)
+        getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
         return Double(usage.ru_utime.tv_sec) + Double(usage.ru_utime.tv_usec) / 1e6
             + Double(usage.ru_stime.tv_sec) + Double(usage.ru_stime.tv_usec) / 1e6
     }

@@ -1,3 +1,4 @@
+import FleetModel
 import Synchronization
 public import Storage
 

@@ -3,6 +3,7 @@ import AgentCore
 import AgentRuntime
 import ArgumentParser
 import Capture
+import FleetModel
 import FleetWire
 import FlowTracking
 import Foundation

@@ -76,7 +76,7 @@ final class ProcessHarness {
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         logIndex += 1
         let logPath = directory + "/\(name)-\(logIndex).log"
-        FileManager.default.createFile(atPath: logPath, contents: nil)
+        _ = FileManager.default.createFile(atPath: logPath, contents: nil)
         let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
         process.standardOutput = log
         process.standardError = log
