@@ -51,7 +51,7 @@ for rep in $(seq 1 "$REPS"); do
     mkdir -p "$dir"
     # shellcheck disable=SC2086
     "$BIN/fleet-aggregator" --listen 127.0.0.1:0 --store "$dir/agg.sqlite" --plaintext --allow-any-agent \
-        --log-level notice $EXTRA_AGGREGATOR_ARGS 2>"$dir/aggregator.log" &
+        --log-level info $EXTRA_AGGREGATOR_ARGS 2>"$dir/aggregator.log" &
     AGG_PID=$!
     port=""
     for _ in $(seq 1 200); do
