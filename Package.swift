@@ -18,6 +18,7 @@ let package = Package(
         .executable(name: "fleet-pcapgen", targets: ["fleet-pcapgen"]),
         .executable(name: "fleet-agent", targets: ["fleet-agent"]),
         .executable(name: "fleet-aggregator", targets: ["fleet-aggregator"]),
+        .executable(name: "fleet-loadgen", targets: ["fleet-loadgen"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -163,6 +164,18 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Benchmarks/fleet-bench",
+            swiftSettings: strictSettings
+        ),
+
+        .executableTarget(
+            name: "fleet-loadgen",
+            dependencies: [
+                "FleetModel", "FleetTesting", "FleetWire", "Storage", "StorageSQLite",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            path: "Benchmarks/fleet-loadgen",
             swiftSettings: strictSettings
         ),
 

@@ -1,7 +1,21 @@
 import AgentCore
 public import Capture
+public import FleetModel
 import FleetWire
 import FlowTracking
+
+/// How a file replay (`fleet-agent --read`) is timed.
+public struct ReplayPacing: Sendable, Hashable {
+    /// Replay at this multiple of capture time (10 = ten times faster); nil = as fast as possible.
+    public var speed: Double?
+    /// Shift packet times so the capture's first packet is at this time; nil keeps capture times.
+    public var startAt: NetworkTime?
+
+    public init(speed: Double? = nil, startAt: NetworkTime? = nil) {
+        self.speed = speed.flatMap { $0 > 0 && $0.isFinite ? $0 : nil }
+        self.startAt = startAt
+    }
+}
 
 extension RecordProducer {
     /// The agent's capture loop: runs `packets` to the end and yields every flushed batch to
@@ -11,13 +25,31 @@ extension RecordProducer {
     ///
     /// - Parameters:
     ///   - captureStatistics: pcap statistics of a live capture (nil for a file replay).
+    ///   - replay: pacing and time shift of a file replay (the default replays as fast as possible).
     public mutating func ship(
         _ packets: PacketBatchStream, captureStatistics: (@Sendable () -> CaptureStatistics)? = nil,
-        metrics: AgentMetrics? = nil, to output: AsyncThrowingStream<OutgoingBatch, any Error>.Continuation
+        metrics: AgentMetrics? = nil, replay: ReplayPacing = ReplayPacing(),
+        to output: AsyncThrowingStream<OutgoingBatch, any Error>.Continuation
     ) async {
         let clock = ContinuousClock()
+        var shift: NetworkDuration?
+        var pace: (wall: ContinuousClock.Instant, capture: Int64)?
         do {
-            for try await batch in packets {
+            for try await incoming in packets {
+                var batch = incoming
+                if let startAt = replay.startAt, let first = batch.timestamp(at: 0) {
+                    let offset = shift ?? NetworkDuration(microseconds: startAt.microseconds - first.microseconds)
+                    shift = offset
+                    batch.shiftTimestamps(by: offset)
+                }
+                if let speed = replay.speed, let first = batch.timestamp(at: 0),
+                   let last = batch.timestamp(at: batch.count - 1) {
+                    // Each packet batch waits until its last packet's (scaled) capture time.
+                    let start = pace ?? (clock.now, first.microseconds)
+                    pace = start
+                    let offset = Double(last.microseconds - start.capture) / speed
+                    try await clock.sleep(until: start.wall + .microseconds(Int64(max(0, offset))))
+                }
                 let now = clock.now
                 for flush in process(batch, now: now) { emit(flush, captureStatistics, metrics, output) }
                 if let due = tick(now: now) { emit(due, captureStatistics, metrics, output) }

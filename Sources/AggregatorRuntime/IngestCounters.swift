@@ -13,6 +13,8 @@ public final class IngestCounters: Sendable {
     let recordsStored = Atomic<UInt64>(0)
     let storeFailures = Atomic<UInt64>(0)
     let tlsFailures = Atomic<UInt64>(0)
+    let groupCommits = Atomic<UInt64>(0)
+    let backpressureWaits = Atomic<UInt64>(0)
 
     /// Creates zeroed counters.
     public init() {}
@@ -28,7 +30,9 @@ public final class IngestCounters: Sendable {
             duplicateBatches: duplicateBatches.load(ordering: .relaxed),
             recordsStored: recordsStored.load(ordering: .relaxed),
             storeFailures: storeFailures.load(ordering: .relaxed),
-            tlsFailures: tlsFailures.load(ordering: .relaxed)
+            tlsFailures: tlsFailures.load(ordering: .relaxed),
+            groupCommits: groupCommits.load(ordering: .relaxed),
+            backpressureWaits: backpressureWaits.load(ordering: .relaxed)
         )
     }
 
@@ -52,5 +56,9 @@ public final class IngestCounters: Sendable {
         public var storeFailures: UInt64
         /// Connections that failed the TLS handshake (wrong protocol, untrusted client setup) or a TLS record.
         public var tlsFailures: UInt64
+        /// Store transactions the ingest writer committed (each holds one or more batches).
+        public var groupCommits: UInt64
+        /// Times a session waited for room in the full writer queue (backpressure).
+        public var backpressureWaits: UInt64
     }
 }

@@ -21,6 +21,10 @@ public struct IngestServerConfiguration: Sendable {
     public var tls: NIOSSLContext?
     /// A connection that has not completed its hello by then gets an Error frame and is closed.
     public var helloTimeout: Duration
+    /// Group commit and writer-queue bounds (backpressure).
+    public var writer: IngestWriter.Configuration = IngestWriter.Configuration()
+    /// Decoded frames buffered per connection before the server stops reading from that agent.
+    public var inboundFrameBuffer: Int = 2
 
     /// Creates a configuration (hello timeout 10 s by default).
     public init(
@@ -54,6 +58,7 @@ public final class IngestServer: Sendable {
 
     private let serverChannel: NIOAsyncChannel<NIOAsyncChannel<WireMessage, WireMessage>, Never>
     private let store: any FlowStore
+    private let writer: IngestWriter
     private let configuration: IngestServerConfiguration
     private let observer: (any IngestObserver)?
     private let logger: Logger
@@ -68,7 +73,9 @@ public final class IngestServer: Sendable {
         self.store = store
         self.configuration = configuration
         self.logger = logger
-        counters = IngestCounters()
+        let counters = IngestCounters()
+        self.counters = counters
+        writer = IngestWriter(store: store, configuration: configuration.writer, counters: counters)
     }
 
     /// Binds the listening socket.
@@ -84,6 +91,7 @@ public final class IngestServer: Sendable {
     ) async throws -> IngestServer {
         let limits = configuration.limits
         let tls = configuration.tls
+        let buffered = max(1, configuration.inboundFrameBuffer)
         let channel = try await ServerBootstrap(group: group)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .serverChannelOption(.backlog, value: 256)
@@ -96,7 +104,10 @@ public final class IngestServer: Sendable {
                     if let tls { try child.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: tls)) }
                     try child.pipeline.syncOperations.addHandler(ByteToMessageHandler(WireMessageDecoder(limits: limits)))
                     try child.pipeline.syncOperations.addHandler(MessageToByteHandler(WireMessageEncoder()))
-                    return try NIOAsyncChannel<WireMessage, WireMessage>(wrappingChannelSynchronously: child)
+                    // A small inbound buffer: a session waiting for the writer stops reading soon.
+                    return try NIOAsyncChannel<WireMessage, WireMessage>(
+                        wrappingChannelSynchronously: child,
+                        configuration: .init(backPressureStrategy: .init(lowWatermark: max(1, buffered / 2), highWatermark: buffered)))
                 }
             }
         let port = channel.channel.localAddress?.port ?? configuration.port
@@ -113,6 +124,7 @@ public final class IngestServer: Sendable {
     public func run() async throws {
         try await withTaskCancellationHandler {
             try await withThrowingDiscardingTaskGroup { group in
+                group.addTask { await self.writer.run() }
                 try await serverChannel.executeThenClose { inbound in
                     for try await connection in inbound {
                         counters.connectionsAccepted.add(1, ordering: .relaxed)
@@ -156,8 +168,8 @@ public final class IngestServer: Sendable {
             try await withTaskCancellationHandler {
                 try await connection.executeThenClose { inbound, outbound in
                     var session = IngestSession(
-                        store: store, authenticator: configuration.authenticator, counters: counters,
-                        observer: observer, logger: logger)
+                        store: store, writer: writer, authenticator: configuration.authenticator,
+                        counters: counters, observer: observer, logger: logger)
                     do {
                         for try await message in inbound {
                             let outcome = await session.handle(message)

@@ -9,7 +9,8 @@ import Foundation
 /// Batch and answers with an Ack only after the commit.
 ///
 /// Owned by the connection's task (not shared). Every reply goes out before the next message is
-/// read, which is the backpressure: an agent cannot outrun the store.
+/// read, which is the backpressure: an agent cannot outrun the store (with an ``IngestWriter``, a
+/// session also waits for room in the writer's bounded queue before its batch is queued).
 public struct IngestSession {
     /// What to do after a message.
     public struct Outcome: Sendable, Hashable {
@@ -20,6 +21,7 @@ public struct IngestSession {
     }
 
     private let store: any FlowStore
+    private let writer: IngestWriter?
     private let authenticator: AgentAuthenticator
     private let counters: IngestCounters
     private let observer: (any IngestObserver)?
@@ -28,12 +30,16 @@ public struct IngestSession {
     public private(set) var agentID: String?
 
     /// A session awaiting its Hello.
-    /// - Parameter observer: told about every registration and committed batch (detection).
+    /// - Parameters:
+    ///   - writer: the group-commit writer batches go through; nil commits each batch with
+    ///     its own ``FlowStore/ingest(_:)`` call.
+    ///   - observer: told about every registration and committed batch (detection).
     public init(
-        store: any FlowStore, authenticator: AgentAuthenticator, counters: IngestCounters,
+        store: any FlowStore, writer: IngestWriter? = nil, authenticator: AgentAuthenticator, counters: IngestCounters,
         observer: (any IngestObserver)? = nil, logger: Logger
     ) {
         self.store = store
+        self.writer = writer
         self.observer = observer
         self.authenticator = authenticator
         self.counters = counters
@@ -113,7 +119,8 @@ public struct IngestSession {
             agent: AgentID(agentID), sequence: batch.sequence, receivedAt: Self.now(), records: batch.records,
             stats: AgentStats(packets: batch.stats.packetsSeenDelta, drops: batch.stats.dropsDelta))
         do {
-            let result = try await store.ingest(ingest)
+            let result: IngestResult
+            if let writer { result = try await writer.submit(ingest).get() } else { result = try await store.ingest(ingest) }
             switch result {
             case .stored(let count, let gap):
                 counters.batchesStored.add(1, ordering: .relaxed)

@@ -59,6 +59,11 @@ public struct PacketBatch: Sendable {
         descriptors.indices.contains(index) ? descriptors[index].timestamp : nil
     }
 
+    /// Moves every packet's timestamp by `offset` (replaying an old capture as if it were recent).
+    public mutating func shiftTimestamps(by offset: NetworkDuration) {
+        for index in descriptors.indices { descriptors[index].timestamp = descriptors[index].timestamp + offset }
+    }
+
     /// Calls `body` with each frame, in capture order.
     ///
     /// The buffer is only valid during the call.

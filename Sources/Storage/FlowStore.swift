@@ -23,6 +23,15 @@ public protocol FlowStore: Sendable {
     ///   ``SequenceDecision/maximumSequence``; ``StorageError/database`` (nothing was stored).
     func ingest(_ batch: IngestBatch) async throws -> IngestResult
 
+    /// Stores several batches (from any agents) exactly once each, in order, as one group commit
+    /// where the backend can: each batch is applied as if by ``ingest(_:)`` in turn (so two batches
+    /// of one agent see each other's sequence), one failing batch does not fail the others, and
+    /// no result is returned before the whole group is durable.
+    ///
+    /// A default implementation calls ``ingest(_:)`` for each batch.
+    /// - Returns: one result per batch, in order.
+    func ingest(contentsOf batches: [IngestBatch]) async -> [Result<IngestResult, any Error>]
+
     /// The agent's last committed sequence number (0 when it has none): where a reconnecting agent resumes.
     func lastCommittedSequence(for agent: AgentID) async throws -> UInt64
 

@@ -52,6 +52,34 @@ public struct SQLiteFlowStore: FlowStore {
         }
     }
 
+    /// Group commit: every batch in one write transaction, each inside its own savepoint so a
+    /// failing batch is rolled back alone. Results are returned only after the commit.
+    public func ingest(contentsOf batches: [IngestBatch]) async -> [Result<IngestResult, any Error>] {
+        guard !batches.isEmpty else { return [] }
+        do {
+            return try await pool.write { db in
+                var results: [Result<IngestResult, any Error>] = []
+                results.reserveCapacity(batches.count)
+                for batch in batches {
+                    var outcome: Result<IngestResult, any Error> = .failure(StorageError.database)
+                    do {
+                        try db.inSavepoint {
+                            outcome = .success(try Self.ingest(batch, in: db))
+                            return .commit
+                        }
+                    } catch {
+                        outcome = .failure(Self.storageError(error))
+                    }
+                    results.append(outcome)
+                }
+                return results
+            }
+        } catch {
+            let failure = Self.storageError(error)
+            return batches.map { _ in .failure(failure) }
+        }
+    }
+
     private static func ingest(_ batch: IngestBatch, in db: Database) throws -> IngestResult {
         let agent = batch.agent.rawValue
         let last = try Int64.fetchOne(db.cachedStatement(sql: AgentSequenceRow.lastSequenceSQL), arguments: [agent]) ?? 0

@@ -25,6 +25,15 @@ struct FleetAgent: AsyncParsableCommand {
     @Option(help: "Replay this pcap file, then exit once everything is acknowledged.")
     var read: String?
 
+    @Option(help: "With --read: replay at this multiple of capture time (10 = ten times faster); default: as fast as possible.")
+    var replaySpeed: Double?
+
+    @Option(help: "Flush a batch once it holds this many records (default: the config file's batch.max_records).")
+    var batchRecords: Int?
+
+    @Flag(help: "With --read: shift packet times so the capture starts now (demos: recent records for `fleetctl --since`).")
+    var replayAtNow = false
+
     @Option(help: "Capture live on this interface (needs CAP_NET_RAW).")
     var interface: String?
 
@@ -79,6 +88,12 @@ struct FleetAgent: AsyncParsableCommand {
             throw ValidationError("--plaintext cannot be combined with --tls-ca or --tls-server-name")
         }
         guard resolvedToken() != nil else { throw ValidationError("no token: pass --token or set FLEET_TOKEN") }
+        if let replaySpeed {
+            guard settings.read != nil else { throw ValidationError("--replay-speed needs --read") }
+            guard replaySpeed > 0, replaySpeed.isFinite else { throw ValidationError("--replay-speed must be positive") }
+        }
+        if replayAtNow, settings.read == nil { throw ValidationError("--replay-at-now needs --read") }
+        if let batchRecords, batchRecords < 1 { throw ValidationError("--batch-records must be positive") }
     }
 
     /// The configuration file (or the defaults) with every given flag applied, validated.
@@ -184,7 +199,9 @@ struct FleetAgent: AsyncParsableCommand {
         configured.flows.maxFlows = settings.maxFlows
         configured.flows.interimInterval = settings.interimInterval.map(Self.networkDuration)
         let pipeline = configured
-        let policy = BatchPolicy(maxRecords: settings.batch.maxRecords, maxAge: settings.batch.maxInterval)
+        let replay = ReplayPacing(
+            speed: replaySpeed, startAt: replayAtNow ? NetworkTime(microseconds: Int64(Date().timeIntervalSince1970 * 1e6)) : nil)
+        let policy = BatchPolicy(maxRecords: batchRecords ?? settings.batch.maxRecords, maxAge: settings.batch.maxInterval)
         var captureStatistics: (@Sendable () -> CaptureStatistics)?
         if let live = source.live { captureStatistics = { live.statistics } }
         let statistics = captureStatistics
@@ -192,7 +209,8 @@ struct FleetAgent: AsyncParsableCommand {
         let summary = try await withThrowingTaskGroup(of: Void.self, returning: ShipperSummary.self) { group in
             group.addTask {
                 var producer = RecordProducer(pipeline: pipeline, policy: policy)
-                await producer.ship(source.packets, captureStatistics: statistics, metrics: agentMetrics, to: continuation)
+                await producer.ship(
+                    source.packets, captureStatistics: statistics, metrics: agentMetrics, replay: replay, to: continuation)
             }
             group.addTask {
                 let signal = await ShutdownSignal.wait()
