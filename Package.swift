@@ -18,6 +18,7 @@ let package = Package(
         .executable(name: "fleet-pcapgen", targets: ["fleet-pcapgen"]),
         .executable(name: "fleet-agent", targets: ["fleet-agent"]),
         .executable(name: "fleet-aggregator", targets: ["fleet-aggregator"]),
+        .executable(name: "fleet-querybench", targets: ["fleet-querybench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -26,6 +27,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-protobuf", exact: "1.39.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", exact: "2.28.1"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
         // C shims.
@@ -100,11 +103,25 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        // The aggregator's HTTP query API (Hummingbird): routes, bearer-token auth, JSON lines.
+        .target(
+            name: "QueryAPI",
+            dependencies: [
+                "FleetModel", "Storage", "ZeekLogs",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ],
+            swiftSettings: strictSettings
+        ),
         .target(
             name: "FleetCLI",
             dependencies: [
-                "FleetModel", "Capture", "PacketLayers", "FlowTracking", "ZeekLogs", "Detectors",
+                "FleetModel", "Capture", "PacketLayers", "FlowTracking", "ZeekLogs", "Detectors", "Storage",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             swiftSettings: strictSettings
         ),
@@ -114,8 +131,9 @@ let package = Package(
         .executableTarget(
             name: "fleet-aggregator",
             dependencies: [
-                "AggregatorRuntime", "Storage", "StorageSQLite", "ProcessSupport",
+                "AggregatorRuntime", "Storage", "StorageSQLite", "ProcessSupport", "QueryAPI", "FleetModel",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -149,6 +167,17 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Benchmarks/fleet-bench",
+            swiftSettings: strictSettings
+        ),
+
+        .executableTarget(
+            name: "fleet-querybench",
+            dependencies: [
+                "FleetModel", "Storage", "StorageSQLite", "QueryAPI", "FleetCLI",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Benchmarks/fleet-querybench",
             swiftSettings: strictSettings
         ),
 
@@ -218,6 +247,16 @@ let package = Package(
             name: "ConformanceTests",
             dependencies: ["FleetCLI", "Capture", "FlowTracking", "ZeekLogs", "FleetTesting"],
             exclude: ["agreement-floor.json"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "QueryAPITests",
+            dependencies: [
+                "QueryAPI", "FleetCLI", "Storage", "StorageSQLite", "FleetModel", "ZeekLogs", "AggregatorRuntime",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            exclude: ["Golden"],
             swiftSettings: strictSettings
         ),
         .testTarget(

@@ -11,7 +11,7 @@ public import Storage
 ///
 /// Thread-safe: a value type over a `Sendable` pool; call from any task.
 public struct SQLiteFlowStore: FlowStore {
-    private let pool: DatabasePool
+    let pool: DatabasePool
 
     /// Opens (creating if needed) the database at `path`. Call ``migrate()`` before use.
     /// - Throws: ``StorageError/database`` when the file cannot be opened.

@@ -5,6 +5,9 @@ import Foundation
 import Logging
 import NIOCore
 import NIOPosix
+import FleetModel
+import Prometheus
+import QueryAPI
 import Storage
 import StorageSQLite
 
@@ -36,6 +39,15 @@ struct FleetAggregator: AsyncParsableCommand {
     @Option(help: "TLS private key (PEM).")
     var tlsKey: String?
 
+    @Option(help: "Query API address, HOST:PORT (off when not given).")
+    var api: String?
+
+    @Option(help: "File holding the query API's bearer token (else $FLEET_API_TOKEN).")
+    var apiTokenFile: String?
+
+    @Option(help: "Delete records older than this (90m, 24h, 7d; 0 keeps everything).")
+    var retention: String = "7d"
+
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel: String = "info"
 
@@ -48,6 +60,10 @@ struct FleetAggregator: AsyncParsableCommand {
             throw ValidationError("give exactly one of --tokens FILE or --allow-any-agent")
         }
         _ = try HostPort(parsing: listen)
+        if let api { _ = try HostPort(parsing: api) }
+        guard QueryTime.duration(retention) != nil else {
+            throw ValidationError("--retention \(retention): expected a duration such as 7d, 24h or 0")
+        }
         guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("unknown log level \(logLevel)") }
     }
 
@@ -86,8 +102,18 @@ struct FleetAggregator: AsyncParsableCommand {
             configuration: IngestServerConfiguration(
                 host: address.host, port: address.port, authenticator: authenticator, tls: tls),
             store: flowStore, logger: logger)
+        let apiServer = try await makeAPIServer(store: flowStore, ingest: server, logger: logger)
+        let retentionService = makeRetention(store: flowStore, logger: logger)
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await server.run() }
+            if let apiServer {
+                group.addTask {
+                    try await apiServer.server.run { port in
+                        logger.info("query API listening", metadata: ["api.address": "\(apiServer.host):\(port)"])
+                    }
+                }
+            }
+            if let retentionService { group.addTask { await retentionService.run() } }
             group.addTask {
                 let signal = await ShutdownSignal.wait()
                 if Task.isCancelled { return }
