@@ -12,7 +12,7 @@ import Synchronization
 /// Findings come from an in-memory store (the FindingStore contract).
 struct APIFixture {
     static let token = "test-token-0123456789"
-    /// 2026-11-29T06:00:00Z.
+    /// 2025-11-29T06:00:00Z.
     static let now = NetworkTime(microseconds: 1_764_396_000_000_000)
 
     static func at(minutesAgo: Int64, plus micros: Int64 = 0) -> NetworkTime {
