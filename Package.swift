@@ -19,6 +19,7 @@ let package = Package(
         .executable(name: "fleet-agent", targets: ["fleet-agent"]),
         .executable(name: "fleet-aggregator", targets: ["fleet-aggregator"]),
         .executable(name: "fleet-loadgen", targets: ["fleet-loadgen"]),
+        .executable(name: "fleet-querybench", targets: ["fleet-querybench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -30,6 +31,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics", exact: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", exact: "2.4.1"),
         .package(url: "https://github.com/jpsim/Yams", exact: "6.2.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", exact: "2.28.1"),
     ],
     targets: [
         // C shims.
@@ -114,11 +116,25 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        // The aggregator's HTTP query API (Hummingbird): routes, bearer-token auth, JSON lines.
+        .target(
+            name: "QueryAPI",
+            dependencies: [
+                "FleetModel", "Storage", "ZeekLogs",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ],
+            swiftSettings: strictSettings
+        ),
         .target(
             name: "FleetCLI",
             dependencies: [
-                "FleetModel", "Capture", "PacketLayers", "FlowTracking", "ZeekLogs", "Detectors",
+                "FleetModel", "Capture", "PacketLayers", "FlowTracking", "ZeekLogs", "Detectors", "Storage",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             swiftSettings: strictSettings
         ),
@@ -128,8 +144,9 @@ let package = Package(
         .executableTarget(
             name: "fleet-aggregator",
             dependencies: [
-                "AggregatorRuntime", "Storage", "StorageSQLite", "ProcessSupport", "FleetConfig",
+                "AggregatorRuntime", "Storage", "StorageSQLite", "ProcessSupport", "FleetConfig", "QueryAPI", "FleetModel",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -176,6 +193,16 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
             ],
             path: "Benchmarks/fleet-loadgen",
+            swiftSettings: strictSettings
+        ),
+        .executableTarget(
+            name: "fleet-querybench",
+            dependencies: [
+                "FleetModel", "Storage", "StorageSQLite", "QueryAPI", "FleetCLI",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Benchmarks/fleet-querybench",
             swiftSettings: strictSettings
         ),
 
@@ -251,6 +278,16 @@ let package = Package(
             name: "ConformanceTests",
             dependencies: ["FleetCLI", "Capture", "FlowTracking", "ZeekLogs", "FleetTesting"],
             exclude: ["agreement-floor.json"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "QueryAPITests",
+            dependencies: [
+                "QueryAPI", "FleetCLI", "Storage", "StorageSQLite", "FleetModel", "ZeekLogs", "AggregatorRuntime",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            exclude: ["Golden"],
             swiftSettings: strictSettings
         ),
         .testTarget(

@@ -5,7 +5,7 @@ public struct Fleetctl: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "fleetctl",
         abstract: "Query a Fleetwatch fleet, or analyze captures offline.",
-        subcommands: [Analyze.self]
+        subcommands: [Anomalies.self, Conn.self, DNS.self, HTTP.self, SSL.self, Agents.self, Analyze.self]
     )
 
     public init() {}

@@ -18,6 +18,9 @@ enum SQLiteSchema {
         migrator.registerMigration(v2FindingsName) { db in
             try db.execute(sql: v2Findings)
         }
+        migrator.registerMigration("v2-query-indexes") { db in
+            try db.execute(sql: v2QueryIndexes)
+        }
         return migrator
     }
 
@@ -42,6 +45,31 @@ enum SQLiteSchema {
             agent_id TEXT NOT NULL PRIMARY KEY REFERENCES agents (agent_id),
             last_sequence INTEGER NOT NULL CHECK (last_sequence >= 1)
         ) STRICT;
+        """
+
+    /// Address indexes carry `ts`, so "this host in this window" is a range on each side instead
+    /// of every record of the host; the DNS name index too. Replaces the v1 single-column ones.
+    private static let v2QueryIndexes = """
+        DROP INDEX conn_orig_h;
+        DROP INDEX conn_resp_h;
+        CREATE INDEX conn_orig_h_ts ON conn (orig_h, ts);
+        CREATE INDEX conn_resp_h_ts ON conn (resp_h, ts);
+        DROP INDEX dns_orig_h;
+        DROP INDEX dns_resp_h;
+        DROP INDEX dns_query_rev;
+        CREATE INDEX dns_orig_h_ts ON dns (orig_h, ts);
+        CREATE INDEX dns_resp_h_ts ON dns (resp_h, ts);
+        CREATE INDEX dns_query_rev_ts ON dns (query_rev, ts);
+        DROP INDEX http_orig_h;
+        DROP INDEX http_resp_h;
+        CREATE INDEX http_orig_h_ts ON http (orig_h, ts);
+        CREATE INDEX http_resp_h_ts ON http (resp_h, ts);
+        DROP INDEX ssl_orig_h;
+        DROP INDEX ssl_resp_h;
+        CREATE INDEX ssl_orig_h_ts ON ssl (orig_h, ts);
+        CREATE INDEX ssl_resp_h_ts ON ssl (resp_h, ts);
+        CREATE INDEX weird_orig_h_ts ON weird (orig_h, ts);
+        CREATE INDEX weird_resp_h_ts ON weird (resp_h, ts);
         """
 
     private static let endpoints = """

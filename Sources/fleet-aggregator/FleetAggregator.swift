@@ -6,6 +6,9 @@ import Foundation
 import Logging
 import NIOCore
 import NIOPosix
+import FleetModel
+import Prometheus
+import QueryAPI
 import Storage
 import StorageSQLite
 
@@ -43,6 +46,15 @@ struct FleetAggregator: AsyncParsableCommand {
     @Option(help: "Noise file for the detectors (endpoints, networks, allowlists); reloaded on SIGHUP.")
     var noise: String?
 
+    @Option(help: "Query API address, HOST:PORT (off when not given).")
+    var api: String?
+
+    @Option(help: "File holding the query API's bearer token (else $FLEET_API_TOKEN).")
+    var apiTokenFile: String?
+
+    @Option(help: "Delete records older than this (90m, 24h, 7d; 0 keeps everything).")
+    var retention: String = "7d"
+
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical (default info).")
     var logLevel: String?
 
@@ -70,6 +82,10 @@ struct FleetAggregator: AsyncParsableCommand {
         if let tlsCert { settings.tls.cert = tlsCert; if !plaintext { settings.plaintext = false } }
         if let tlsKey { settings.tls.key = tlsKey }
         if let logLevel { settings.logLevel = logLevel }
+        if let api { _ = try HostPort(parsing: api) }
+        guard QueryTime.duration(retention) != nil else {
+            throw ValidationError("--retention \(retention): expected a duration such as 7d, 24h or 0")
+        }
         do { try settings.validate() } catch { throw ValidationError("\(error)") }
         return settings
     }
@@ -113,9 +129,19 @@ struct FleetAggregator: AsyncParsableCommand {
                 host: address.host, port: address.port, authenticator: authenticator, tls: tls),
             store: flowStore, observer: detection, logger: logger)
         async let detectionRun: Void = detection.run()
+        let apiServer = try await makeAPIServer(store: flowStore, ingest: server, logger: logger)
+        let retentionService = makeRetention(store: flowStore, logger: logger)
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await server.run() }
             if let noise { group.addTask { await detection.reloadNoise(from: noise, on: HangupSignal.stream()) } }
+            if let apiServer {
+                group.addTask {
+                    try await apiServer.server.run { port in
+                        logger.info("query API listening", metadata: ["api.address": "\(apiServer.host):\(port)"])
+                    }
+                }
+            }
+            if let retentionService { group.addTask { await retentionService.run() } }
             group.addTask {
                 let signal = await ShutdownSignal.wait()
                 if Task.isCancelled { return }
