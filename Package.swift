@@ -81,7 +81,7 @@ let package = Package(
         // Agent and aggregator configuration files (YAML).
         .target(
             name: "FleetConfig",
-            dependencies: ["FleetModel", .product(name: "Yams", package: "Yams")],
+            dependencies: ["FleetModel", "Detectors", .product(name: "Yams", package: "Yams")],
             swiftSettings: strictSettings
         ),
 
@@ -108,7 +108,7 @@ let package = Package(
         .target(
             name: "AggregatorRuntime",
             dependencies: [
-                "FleetModel", "FleetWire", "Storage", "Detectors",
+                "FleetModel", "FleetWire", "Storage", "Detectors", "FleetConfig",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -130,7 +130,7 @@ let package = Package(
         .target(
             name: "FleetCLI",
             dependencies: [
-                "FleetModel", "Capture", "PacketLayers", "FlowTracking", "ZeekLogs", "Detectors", "Storage",
+                "FleetModel", "Capture", "PacketLayers", "FlowTracking", "ZeekLogs", "Detectors", "Storage", "FleetConfig",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

@@ -1,6 +1,7 @@
 public import ArgumentParser
 public import Detectors
 import FleetModel
+import FleetConfig
 import Foundation
 public import ZeekLogs
 import FlowTracking
@@ -53,8 +54,8 @@ extension Fleetctl {
 
         @Option(name: .long, help: ArgumentHelp(
             "Noise configuration for the detectors (cloud endpoints, VPC CIDRs, allowlists).",
-            discussion: "One directive per line, e.g. `endpoint metadata 169.254.42.254`, `vpc 172.31.0.0/16`, "
-                + "`allow-cidr 203.0.113.10/32`; see NoiseModel.init(config:defaultAgents:).",
+            discussion: "One directive per line, e.g. `endpoint metadata 169.254.42.254`, `network 172.31.0.0/16`, "
+                + "`allow cidr 203.0.113.10/32`: the aggregator's --noise format (NoiseConfiguration).",
             valueName: "file"))
         public var noise: String?
 
@@ -87,20 +88,14 @@ extension Fleetctl {
         /// The detectors' noise model from `--noise` and `--vpc-cidr` (defaults when neither is given).
         /// - Throws: `OfflineAnalysisError` when the file cannot be read or has a bad line.
         public func noiseModel(agent: String) throws(OfflineAnalysisError) -> NoiseModel {
-            var model = NoiseModel()
+            var configuration = NoiseConfiguration()
             if let noise {
-                let text: String
-                do { text = try String(contentsOfFile: noise, encoding: .utf8) } catch {
-                    throw OfflineAnalysisError(message: "--noise: cannot read \(noise)")
-                }
-                do { model = try NoiseModel(config: text, defaultAgents: [agent]) } catch {
-                    throw OfflineAnalysisError(message: "--noise: \(noise): \(error)")
+                do { configuration = try NoiseFile.load(noise) } catch {
+                    throw OfflineAnalysisError(message: "--noise: \(error)")
                 }
             }
-            for text in vpcCidr {
-                if let cidr = CIDR(text) { model.vpcs[agent, default: []].append(cidr) }
-            }
-            return model
+            let vpcs = vpcCidr.compactMap { CIDR($0) }
+            return configuration.model(fleet: [FleetHost(id: agent, vpcCIDRs: vpcs)])
         }
 
         /// The analysis options these arguments stand for.

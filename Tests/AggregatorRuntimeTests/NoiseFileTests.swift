@@ -1,5 +1,6 @@
 import AggregatorRuntime
 import Detectors
+import FleetConfig
 import FleetModel
 import Foundation
 import Testing

@@ -70,7 +70,7 @@ struct AnalyzeCommandTests {
 struct AnalyzeNoiseOptionTests {
     @Test func vpcCidrAndNoiseFile() throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("noise-\(UInt32.random(in: 0...UInt32.max)).conf").path
-        try "endpoint metadata 169.254.42.254\nallow-cidr 203.0.113.10\n".write(toFile: path, atomically: true, encoding: .utf8)
+        try "endpoint metadata 169.254.42.254/32\nallow cidr 203.0.113.10/32\n".write(toFile: path, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(atPath: path) }
         let command = try Fleetctl.Analyze.parse(["--noise", path, "--vpc-cidr", "172.31.0.0/16", "a.pcap"])
         let noise = try command.noiseModel(agent: "offline")

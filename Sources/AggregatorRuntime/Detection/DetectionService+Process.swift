@@ -1,4 +1,5 @@
 import Detectors
+import FleetConfig
 public import Logging
 public import Storage
 

@@ -1,7 +1,7 @@
 public import Detectors
 import Foundation
 
-/// Reads the aggregator's `--noise FILE` and the allowlist files it names (see ``NoiseConfiguration`` for
+/// Reads a noise file (the aggregator's `--noise FILE`, `fleetctl analyze --noise FILE`) and the allowlist files it names (see ``NoiseConfiguration`` for
 /// the format). Relative `allowlist` paths are resolved against the noise file's directory.
 public enum NoiseFile {
     /// Largest file read (noise file or allowlist), so a wrong path cannot exhaust memory.
