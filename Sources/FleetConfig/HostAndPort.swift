@@ -12,9 +12,11 @@ public struct HostAndPort: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// Parses `HOST:PORT`; nil when the host is empty or the port is not 1...65535.
-    public init?(_ text: String) {
+    /// - Parameter listening: also accept port 0 (a listening socket on an ephemeral port).
+    public init?(_ text: String, listening: Bool = false) {
         guard let colon = text.lastIndex(of: ":"),
-              let port = Int(text[text.index(after: colon)...]), (1...65535).contains(port) else { return nil }
+              let port = Int(text[text.index(after: colon)...]), ((listening ? 0 : 1)...65535).contains(port)
+        else { return nil }
         var host = String(text[..<colon])
         if host.hasPrefix("[") && host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
         guard !host.isEmpty, !host.contains(" ") else { return nil }

@@ -31,8 +31,8 @@ struct FleetAgent: AsyncParsableCommand {
     @Option(help: "Flush a batch once it holds this many records (default: the config file's batch.max_records).")
     var batchRecords: Int?
 
-    @Flag(help: "With --read: shift packet times so the capture starts now (demos: recent records for `fleetctl --since`).")
-    var replayAtNow = false
+    @Option(help: "With --read: shift packet times so the capture starts at this Unix time in seconds (demos: recent records for `fleetctl --since`).")
+    var replayStart: Int64?
 
     @Option(help: "Capture live on this interface (needs CAP_NET_RAW).")
     var interface: String?
@@ -92,7 +92,10 @@ struct FleetAgent: AsyncParsableCommand {
             guard settings.read != nil else { throw ValidationError("--replay-speed needs --read") }
             guard replaySpeed > 0, replaySpeed.isFinite else { throw ValidationError("--replay-speed must be positive") }
         }
-        if replayAtNow, settings.read == nil { throw ValidationError("--replay-at-now needs --read") }
+        if let replayStart {
+            guard settings.read != nil else { throw ValidationError("--replay-start needs --read") }
+            guard replayStart >= 0, replayStart < 1 << 40 else { throw ValidationError("--replay-start: not a Unix time") }
+        }
         if let batchRecords, batchRecords < 1 { throw ValidationError("--batch-records must be positive") }
     }
 
@@ -138,7 +141,7 @@ struct FleetAgent: AsyncParsableCommand {
             if metrics == "off" {
                 settings.metrics = nil
             } else {
-                guard let address = HostAndPort(metrics) else {
+                guard let address = HostAndPort(metrics, listening: true) else {
                     throw ValidationError("--metrics must be HOST:PORT or off, got \(metrics)")
                 }
                 settings.metrics = address
@@ -200,7 +203,7 @@ struct FleetAgent: AsyncParsableCommand {
         configured.flows.interimInterval = settings.interimInterval.map(Self.networkDuration)
         let pipeline = configured
         let replay = ReplayPacing(
-            speed: replaySpeed, startAt: replayAtNow ? NetworkTime(microseconds: Int64(Date().timeIntervalSince1970 * 1e6)) : nil)
+            speed: replaySpeed, startAt: replayStart.map { NetworkTime(microseconds: $0 * 1_000_000) })
         let policy = BatchPolicy(maxRecords: batchRecords ?? settings.batch.maxRecords, maxAge: settings.batch.maxInterval)
         var captureStatistics: (@Sendable () -> CaptureStatistics)?
         if let live = source.live { captureStatistics = { live.statistics } }

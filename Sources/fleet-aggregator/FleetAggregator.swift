@@ -72,7 +72,7 @@ struct FleetAggregator: AsyncParsableCommand {
             throw ValidationError("\(error)")
         }
         if let listen {
-            guard let address = HostAndPort(listen) else { throw ValidationError("--listen must be HOST:PORT, got \(listen)") }
+            guard let address = HostAndPort(listen, listening: true) else { throw ValidationError("--listen must be HOST:PORT, got \(listen)") }
             settings.listen = address
         }
         if let store { settings.store = store }

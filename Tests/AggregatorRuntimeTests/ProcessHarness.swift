@@ -100,7 +100,7 @@ final class ProcessHarness {
     /// listens; returns it with its port.
     func startAggregator(store: String, port: Int = 0) async throws -> (Child, Int) {
         let child = try start("fleet-aggregator", [
-            "--listen", "127.0.0.1:\(port)", "--store", store, "--plaintext", "--allow-any-agent", "--log-level", "info",
+            "--listen", "127.0.0.1:\(port)", "--store", store, "--plaintext", "--allow-any-agent", "--retention", "0", "--log-level", "info",
         ])
         let deadline = ContinuousClock.now + .seconds(30)
         while ContinuousClock.now < deadline {
@@ -120,7 +120,7 @@ final class ProcessHarness {
     ) throws -> Child {
         var arguments = [
             "--read", capture, "--aggregator", "127.0.0.1:\(port)", "--agent-id", agentID, "--spool", spool,
-            "--plaintext", "--drain-timeout", "90", "--batch-records", "\(batchRecords)", "--log-level", "info",
+            "--plaintext", "--drain-timeout", "90", "--batch-records", "\(batchRecords)", "--log-level", "info", "--metrics", "off",
         ]
         if let speed { arguments += ["--replay-speed", "\(speed)"] }
         return try start("fleet-agent", arguments, environment: ["FLEET_TOKEN": "test-token"])
