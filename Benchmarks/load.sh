@@ -50,7 +50,7 @@ for rep in $(seq 1 "$REPS"); do
     dir="$TMP/rep$rep"
     mkdir -p "$dir"
     # shellcheck disable=SC2086
-    "$BIN/fleet-aggregator" --listen 127.0.0.1:0 --store "$dir/agg.sqlite" --plaintext --allow-any-agent \
+    "$BIN/fleet-aggregator" --listen 127.0.0.1:0 --store "$dir/agg.sqlite" --plaintext --allow-any-agent --retention 0 \
         --log-level info $EXTRA_AGGREGATOR_ARGS 2>"$dir/aggregator.log" &
     AGG_PID=$!
     port=""
