@@ -83,7 +83,7 @@ struct FleetAggregator: AsyncParsableCommand {
         if let tlsKey { settings.tls.key = tlsKey }
         if let logLevel { settings.logLevel = logLevel }
         if let api { _ = try HostPort(parsing: api) }
-        guard QueryTime.duration(retention) != nil else {
+        guard retention == "0" || QueryTime.duration(retention) != nil else {
             throw ValidationError("--retention \(retention): expected a duration such as 7d, 24h or 0")
         }
         do { try settings.validate() } catch { throw ValidationError("\(error)") }
