@@ -41,6 +41,8 @@ import Testing
             #expect(try await store.pragma("journal_mode") == "wal")
             #expect(try await store.pragma("synchronous") == "1")  // NORMAL
             #expect(try await store.pragma("foreign_keys") == "1")
+            #expect(try await store.pragma("temp_store") == "2")  // MEMORY: savepoint sub-journals
+            #expect(try await store.pragma("cache_size") == "-65536")  // 64 MiB
         }
     }
 
