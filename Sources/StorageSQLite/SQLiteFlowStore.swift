@@ -208,6 +208,8 @@ public struct SQLiteFlowStore: FlowStore {
     }
 
     /// `EXPLAIN QUERY PLAN` details for the SELECT a query becomes (tests check index use).
+    /// Runs on the writer connection: EXPLAIN does not check the schema cookie, so a reader
+    /// connection could still plan with indexes another connection dropped.
     package func queryPlan(kind: RecordKind, query: RecordQuery) async throws -> [String] {
         let table: String
         switch kind {
@@ -219,7 +221,7 @@ public struct SQLiteFlowStore: FlowStore {
         }
         let (sql, arguments) = SQLQuery.select(from: table, kind: kind, query: query)
         return try await wrap {
-            try await pool.read { db in
+            try await pool.write { db in
                 try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + sql, arguments: arguments).map { row in
                     try row.decode(String.self, forColumn: "detail")
                 }

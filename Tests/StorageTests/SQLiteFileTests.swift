@@ -46,6 +46,30 @@ import Testing
         }
     }
 
+    @Test func bulkLoadWithDeferredIndexesEndsWithTheSameIndexesAndData() async throws {
+        try await withTemporaryDirectory { directory in
+            let store = try SQLiteFlowStore(path: directory.appendingPathComponent("flows.sqlite").path)
+            try await store.migrate()
+            let hostQuery = RecordQuery(host: IPNetwork("10.0.0.0/8"))
+            let before = try await store.queryPlan(kind: .conn, query: hostQuery)
+            let batch = Fixtures.everyKind()
+            let planDuringLoad = try await store.withSecondaryIndexesDeferred {
+                _ = try await store.ingest(Fixtures.ingest("agent-1", 1, batch))
+                return try await store.queryPlan(kind: .conn, query: hostQuery)
+            }
+            #expect(!planDuringLoad.contains { $0.contains("conn_orig_h_ts") }, "\(planDuringLoad)")
+            #expect(try await store.queryPlan(kind: .conn, query: hostQuery) == before)
+            #expect(before.contains { $0.contains("conn_orig_h_ts") }, "\(before)")
+            #expect(try await store.conns(RecordQuery()).map(\.record) == batch.conns)
+            #expect(try await store.dns(RecordQuery()).map(\.record) == batch.dns)
+            // A failing load still gets its indexes back.
+            await #expect(throws: StorageError.self) {
+                try await store.withSecondaryIndexesDeferred { () async throws -> Int in throw StorageError.database }
+            }
+            #expect(try await store.queryPlan(kind: .conn, query: hostQuery) == before)
+        }
+    }
+
     @Test(arguments: [
         (RecordKind.conn, RecordQuery(since: Fixtures.time(0), until: Fixtures.time(10)), "conn_ts"),
         (.conn, RecordQuery(since: Fixtures.time(0), agent: "a"), "conn_agent_ts"),
