@@ -79,6 +79,9 @@ import Testing
         (.dns, RecordQuery(host: IPNetwork("2001:db8::/32")), "dns_resp_h"),
         (.http, RecordQuery(since: Fixtures.time(0), agent: "a"), "http_agent_ts"),
         (.ssl, RecordQuery(host: IPNetwork("10.0.0.1")), "ssl_orig_h"),
+        // One host and a window: equality on the address, so the window is part of the index search.
+        (.conn, RecordQuery(since: Fixtures.time(0), host: IPNetwork("10.0.0.7")), "conn_orig_h_ts (orig_h=? AND ts>?)"),
+        (.conn, RecordQuery(since: Fixtures.time(0), host: IPNetwork("10.0.0.7")), "conn_resp_h_ts (resp_h=? AND ts>?)"),
         (.weird, RecordQuery(until: Fixtures.time(0)), "weird_ts"),
     ])
     func queriesUseIndexes(kind: RecordKind, query: RecordQuery, index: String) async throws {
