@@ -16,7 +16,7 @@ public enum RecordJSON {
             writer.append(stored.record)
             let row = writer.takeBytes()
             output += #"{"agent":"#.utf8
-            output += jsonString(stored.agent.rawValue)
+            ZeekJSONText.appendString(stored.agent.rawValue, to: &output)
             // `row` is `{...}\n`; splice its fields after the agent.
             if row.count > 3 {
                 output.append(UInt8(ascii: ","))
@@ -64,12 +64,5 @@ public enum RecordJSON {
             withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
         else { return [] }
         return [UInt8](data) + [0x0a]
-    }
-
-    private static func jsonString(_ text: String) -> [UInt8] {
-        guard let data = try? JSONSerialization.data(withJSONObject: [text], options: [.withoutEscapingSlashes]),
-              data.count >= 2 else { return Array("\"\"".utf8) }
-        // `["…"]` -> `"…"`.
-        return [UInt8](data.dropFirst().dropLast())
     }
 }

@@ -71,3 +71,12 @@ enum ZeekEscaping {
             + String(repeating: "0", count: 6 - fraction.count) + fraction
     }
 }
+
+/// JSON string literals exactly as Zeek's JSON writer (and ``ZeekLogWriter``) writes them, for code
+/// that splices its own fields into Zeek JSON lines.
+public enum ZeekJSONText {
+    /// Appends `text` as a quoted JSON string literal.
+    public static func appendString(_ text: String, to output: inout [UInt8]) {
+        ZeekEscaping.appendJSONString(text, to: &output)
+    }
+}

@@ -79,7 +79,7 @@ public struct QueryKind: Sendable {
             .init(title: "VERSION", cap: 7), .init(title: "SNI", cap: 40, flexible: true), .init(title: "EST", cap: 3),
         ],
         cells: { row in
-            let established = (row.object["established"] as? Bool).map { $0 ? "T" : "F" } ?? "-"
+            let established = row.flag("established").map { $0 ? "T" : "F" } ?? "-"
             return [
                 when(row), row.agent, row.text("id.orig_h") ?? "-", endpoint(row, "resp"), row.text("version") ?? "-",
                 row.text("server_name") ?? "-", established,
