@@ -66,7 +66,8 @@ struct QueryBench: AsyncParsableCommand {
             findingsStore = InMemoryFlowStore()
             findingsBackend = "in-memory (this SQLite store keeps no findings)"
         }
-        try await findingsStore.upsertFindings(fleet.findings())
+        // Findings relative to the data's end, so a reused store gets the same findings again (merged by id).
+        try await findingsStore.upsertFindings(SimulatedFleet(agents: agents, conns: conns, hours: hours, end: end).findings())
         let token = "querybench-token-0123456789"
         let shift = now.microseconds - end.microseconds
         let server = QueryAPIServer(
