@@ -2,6 +2,7 @@ import FleetModel
 import Foundation
 import Storage
 import StorageSQLite
+import StoragePostgres
 import Testing
 
 /// Runs `body` with a fresh, migrated store of the given backend that keeps findings too.
@@ -19,6 +20,8 @@ func withFindingStore<Value>(
             try await store.migrate()
             return try await body(store)
         }
+    case .postgres:
+        return try await withPostgresStore { store, _ in try await body(store) }
     }
 }
 
