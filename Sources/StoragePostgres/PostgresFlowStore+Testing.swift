@@ -11,7 +11,7 @@ extension PostgresFlowStore {
     ///   - url: `postgres://user:password@host:port/database` of a server the caller may create schemas in.
     ///   - body: gets the store and the URL of its schema (for more stores on the same data).
     package static func withTemporarySchema<Value>(
-        url: String, logger: Logger = Logger(label: "fleet.store.postgres.test"),
+        url: String, logger: Logger = PostgresFlowStore.quietLogger,
         _ body: (PostgresFlowStore, String) async throws -> Value
     ) async throws -> Value {
         let schema = "fleet_t_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
@@ -35,6 +35,13 @@ extension PostgresFlowStore {
                 throw error
             }
         }
+    }
+
+    /// Tests' logger: errors only (the pool warns when a query waits for ``run()`` to start).
+    package static var quietLogger: Logger {
+        var logger = Logger(label: "fleet.store.postgres.test")
+        logger.logLevel = .error
+        return logger
     }
 
     private func dropSchema(_ schema: String) async throws {

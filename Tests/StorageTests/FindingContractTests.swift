@@ -45,7 +45,7 @@ enum FindingFixtures {
 
 /// FindingStore contract: round trip, merge on upsert, filters, order and limit — for every backend.
 @Suite struct FindingContractTests {
-    @Test(arguments: StoreBackend.allCases)
+    @Test(arguments: StoreBackend.available)
     func newFindingRoundTripsFieldForField(backend: StoreBackend) async throws {
         try await withFindingStore(backend) { store in
             let finding = FindingFixtures.finding(
@@ -57,7 +57,7 @@ enum FindingFixtures {
         }
     }
 
-    @Test(arguments: StoreBackend.allCases)
+    @Test(arguments: StoreBackend.available)
     func upsertMergesIntoTheStoredFinding(backend: StoreBackend) async throws {
         try await withFindingStore(backend) { store in
             let first = FindingFixtures.finding(
@@ -85,7 +85,7 @@ enum FindingFixtures {
         }
     }
 
-    @Test(arguments: StoreBackend.allCases)
+    @Test(arguments: StoreBackend.available)
     func repeatedIDsInOneCallMergeInOrder(backend: StoreBackend) async throws {
         try await withFindingStore(backend) { store in
             let a = FindingFixtures.finding(severity: .medium, score: 0.5, last: 20, uids: ["C1"])
@@ -98,7 +98,7 @@ enum FindingFixtures {
         }
     }
 
-    @Test(arguments: StoreBackend.allCases)
+    @Test(arguments: StoreBackend.available)
     func filtersOrderAndLimit(backend: StoreBackend) async throws {
         try await withFindingStore(backend) { store in
             let critical = FindingFixtures.finding(first: 10, last: 20)
@@ -133,7 +133,7 @@ enum FindingFixtures {
         }
     }
 
-    @Test(arguments: StoreBackend.allCases)
+    @Test(arguments: StoreBackend.available)
     func invalidQueriesThrow(backend: StoreBackend) async throws {
         try await withFindingStore(backend) { store in
             for query in [FindingQuery(limit: 0), FindingQuery(limit: FindingQuery.maximumLimit + 1), FindingQuery(detector: "")] {
@@ -144,7 +144,7 @@ enum FindingFixtures {
         }
     }
 
-    @Test(arguments: StoreBackend.allCases)
+    @Test(arguments: StoreBackend.available)
     func concurrentWritersConverge(backend: StoreBackend) async throws {
         try await withFindingStore(backend) { store in
             try await withThrowingTaskGroup(of: Void.self) { group in

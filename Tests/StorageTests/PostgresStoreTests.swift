@@ -6,9 +6,15 @@ import Testing
 
 /// PostgreSQL-only behaviour: named migrations, day partitions dropped by retention, exactly-once
 /// across two stores (two aggregators) on one database, typed errors for damaged rows.
-/// Skipped (cancelled, with the reason) without `FLEET_TEST_POSTGRES_URL`.
-@Suite struct PostgresStoreTests {
+/// Skipped, with the reason, without `FLEET_TEST_POSTGRES_URL`.
+@Suite(.enabled(if: StoreBackend.postgresURL != nil, StoreBackend.postgresSkipReason))
+struct PostgresStoreTests {
     static let day: Int64 = 86_400
+
+    /// Says in the test report whether the contract suites above ran on PostgreSQL too.
+    @Test func contractTestsRunOnPostgres() {
+        #expect(StoreBackend.available.contains(.postgres))
+    }
 
     @Test func migrationsAreNamedAndIdempotent() async throws {
         try await withPostgresStore { store, _ in
@@ -44,7 +50,7 @@ import Testing
 
     @Test func twoStoresOnOneDatabaseStoreEachBatchOnce() async throws {
         try await withPostgresStore { first, url in
-            let second = try PostgresFlowStore(url: url, logger: Logger(label: "second-aggregator"))
+            let second = try PostgresFlowStore(url: url, logger: PostgresFlowStore.quietLogger)
             try await withThrowingTaskGroup(of: Void.self) { runner in
                 runner.addTask { await second.run() }
                 defer { runner.cancelAll() }
@@ -83,7 +89,7 @@ import Testing
         }
     }
 
-    @Test func damagedRowsAreCorruptDataAndBadURLsAreRejected() async throws {
+    @Test func damagedRowsAreCorruptData() async throws {
         try await withPostgresStore { store, _ in
             _ = try await store.ingest(Fixtures.ingest("agent-1", 1, Fixtures.everyKind()))
             try await store.executeRawSQL("UPDATE conn SET conn_state = 'XX'")
@@ -95,8 +101,25 @@ import Testing
             try await store.executeRawSQL("UPDATE findings SET finding = '{\"id\": 3}'")
             await #expect(throws: StorageError.corruptData) { try await store.findings(FindingQuery()) }
         }
-        for url in ["mysql://u@h/db", "postgres://h:5432/db", "postgres://u@h:5432/", "postgres://u@h/db?sslmode=maybe"] {
-            #expect(throws: StorageError.database) { try PostgresFlowStore(url: url, logger: Logger(label: "test")) }
+    }
+}
+
+/// `--store postgres://…` URLs that cannot be used are rejected before any connection (no server needed).
+@Suite struct PostgresURLTests {
+    @Test(arguments: [
+        "mysql://u@h/db", "postgres://h:5432/db", "postgres://u@h:5432/", "postgres://u@h/db?sslmode=maybe",
+        "postgres://u@h/db?max_connections=0", "postgres://u@h/db?colour=blue", "postgres:///db",
+    ])
+    func unusableURLsAreRejected(url: String) {
+        #expect(throws: StorageError.database) { try PostgresFlowStore(url: url, logger: Logger(label: "test")) }
+    }
+
+    @Test func usableURLsAreAccepted() throws {
+        for url in [
+            "postgres://fleet@127.0.0.1:5432/fleet", "postgresql://u:p%40ss@db.internal/fleet?sslmode=require",
+            "postgres://u@[::1]:6543/db?search_path=s1&max_connections=4",
+        ] {
+            _ = try PostgresFlowStore(url: url, logger: Logger(label: "test"))
         }
     }
 }

@@ -8,14 +8,26 @@ import Testing
 enum StoreBackend: String, CaseIterable, CustomTestStringConvertible, Sendable {
     case memory
     case sqlite
-    /// A real PostgreSQL server named by `FLEET_TEST_POSTGRES_URL` (each test in a schema of its
-    /// own); without the variable these cases are cancelled (reported as skipped), never passed.
+    /// A real PostgreSQL server named by `FLEET_TEST_POSTGRES_URL` (each test in a schema of its own).
     case postgres
 
     var testDescription: String { rawValue }
 
     /// The environment variable naming the PostgreSQL server for the tests.
     static let postgresURLVariable = "FLEET_TEST_POSTGRES_URL"
+
+    /// The server URL from ``postgresURLVariable``, nil when unset or empty.
+    static var postgresURL: String? {
+        ProcessInfo.processInfo.environment[postgresURLVariable].flatMap { $0.isEmpty ? nil : $0 }
+    }
+
+    /// The backends the contract tests run on: memory and SQLite always, PostgreSQL when
+    /// ``postgresURL`` is set (without it, `PostgresStoreTests` reports its tests as skipped and why).
+    static var available: [StoreBackend] { postgresURL == nil ? [.memory, .sqlite] : allCases }
+
+    /// Why the PostgreSQL tests are skipped.
+    static let postgresSkipReason: Comment =
+        "FLEET_TEST_POSTGRES_URL is not set: PostgreSQL store tests skipped (scripts/with-postgres.sh sets it)"
 }
 
 /// A temporary directory removed when the closure returns.
@@ -30,9 +42,7 @@ func withTemporaryDirectory<Value>(_ body: (URL) async throws -> Value) async th
 /// Runs `body` with a fresh, migrated PostgreSQL store in its own schema, or skips the test case
 /// (`Test.cancel`) when `FLEET_TEST_POSTGRES_URL` is not set.
 func withPostgresStore<Value>(_ body: (PostgresFlowStore, String) async throws -> Value) async throws -> Value {
-    guard let url = ProcessInfo.processInfo.environment[StoreBackend.postgresURLVariable], !url.isEmpty else {
-        try Test.cancel("\(StoreBackend.postgresURLVariable) is not set: PostgreSQL case skipped (scripts/with-postgres.sh sets it)")
-    }
+    guard let url = StoreBackend.postgresURL else { try Test.cancel(StoreBackend.postgresSkipReason) }
     return try await PostgresFlowStore.withTemporarySchema(url: url, body)
 }
 
