@@ -32,6 +32,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus", exact: "2.4.1"),
         .package(url: "https://github.com/jpsim/Yams", exact: "6.2.2"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", exact: "2.28.1"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         // C shims.
@@ -75,6 +76,17 @@ let package = Package(
         .target(
             name: "StorageSQLite",
             dependencies: ["Storage", "FleetModel", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: strictSettings
+        ),
+
+        .target(
+            name: "StoragePostgres",
+            dependencies: [
+                "Storage", "FleetModel",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ],
             swiftSettings: strictSettings
         ),
 
@@ -144,7 +156,8 @@ let package = Package(
         .executableTarget(
             name: "fleet-aggregator",
             dependencies: [
-                "AggregatorRuntime", "Storage", "StorageSQLite", "ProcessSupport", "FleetConfig", "QueryAPI", "FleetModel",
+                "AggregatorRuntime", "Storage", "StorageSQLite", "StoragePostgres", "ProcessSupport", "FleetConfig", "QueryAPI",
+                "FleetModel",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Logging", package: "swift-log"),
@@ -244,7 +257,7 @@ let package = Package(
         ),
         .testTarget(
             name: "StorageTests",
-            dependencies: ["Storage", "StorageSQLite", "FleetModel"],
+            dependencies: ["Storage", "StorageSQLite", "StoragePostgres", "FleetModel"],
             swiftSettings: strictSettings
         ),
         .testTarget(name: "AgentCoreTests", dependencies: ["AgentCore", "FleetModel"], swiftSettings: strictSettings),

@@ -5,9 +5,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-scripts/install-deps.sh systemd
+scripts/install-deps.sh systemd postgresql
 swift build --build-tests
-swift test --skip-build "$@"
+# The store contract tests also run against a throwaway PostgreSQL server.
+scripts/with-postgres.sh swift test --skip-build "$@"
 # The detectors on the labelled scenarios: recall on attack steps, benign flows flagged above low
 # (live scenarios need root and ip netns; without them only the fixture scenarios run, and it says so).
 integration/run-scenarios.sh

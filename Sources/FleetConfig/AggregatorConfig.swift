@@ -16,7 +16,8 @@ public struct AggregatorConfig: Sendable, Hashable {
 
     /// `listen`: ingest address (default 127.0.0.1:7070).
     public var listen = HostAndPort(host: "127.0.0.1", port: 7070)
-    /// `store`: SQLite database file.
+    /// `store`: SQLite database file, or a `postgres://user[:password]@host:port/database` URL
+    /// (PostgreSQL, which several aggregators can share).
     public var store: String?
     /// `tokens`: file of `agent-id token` lines.
     public var tokens: String?
@@ -66,7 +67,7 @@ public struct AggregatorConfig: Sendable, Hashable {
     /// Checks the settings a running aggregator needs (call after applying flags).
     /// - Throws: ``ConfigError`` naming the key.
     public func validate() throws(ConfigError) {
-        guard store != nil else { throw ConfigError(key: "store", "required: the SQLite database file") }
+        guard store != nil else { throw ConfigError(key: "store", "required: the SQLite database file or a postgres:// URL") }
         guard (tls.cert == nil) == (tls.key == nil) else {
             throw ConfigError(key: "tls", "tls.cert and tls.key go together")
         }

@@ -11,7 +11,7 @@ import StorageSQLite
 extension FleetAggregator {
     /// The query API over `store`, or nil without `--api`.
     func makeAPIServer(
-        store: SQLiteFlowStore, ingest: IngestServer, logger: Logger
+        store: some AggregatorStore, ingest: IngestServer, logger: Logger
     ) async throws -> (server: QueryAPIServer, host: String)? {
         guard let api else { return nil }
         let address = try HostPort(parsing: api)
@@ -26,8 +26,7 @@ extension FleetAggregator {
             ("fleet_ingest_auth_failures", "Connections refused for a bad agent token"),
         ].map { registry.makeGauge(descriptor: MetricNameDescriptor(metricName: $0.0, unitName: "total", helpText: $0.1)) }
         // The aggregator's findings live in the same store when the backend keeps them.
-        let findings = (store as Any) as? any FindingStore
-        if findings == nil { logger.notice("this store keeps no findings: /v1/anomalies answers 503") }
+        let findings: any FindingStore = store
         let server = QueryAPIServer(
             configuration: QueryAPIConfiguration(host: address.host, port: address.port, token: token),
             store: store, findings: findings, metrics: registry,
@@ -64,12 +63,12 @@ extension FleetAggregator {
     }
 
     /// The retention task, or nil for `--retention 0`.
-    func makeRetention(store: SQLiteFlowStore, logger: Logger) -> RetentionService? {
+    func makeRetention(store: some AggregatorStore, logger: Logger) -> RetentionService? {
         guard let age = QueryTime.duration(retention), age.microseconds > 0 else { return nil }
         logger.info("retention on", metadata: ["retention.age": "\(retention)"])
         return RetentionService(
             maximumAge: age, interval: .seconds(60), logger: logger, now: QueryAPIConfiguration.wallClock,
             deleteChunk: { cutoff in try await store.deleteOlderThan(cutoff, chunkSize: 5_000) },
-            afterPass: { try await store.optimize() })
+            afterPass: { try await store.afterRetentionPass() })
     }
 }

@@ -11,13 +11,14 @@ import Prometheus
 import QueryAPI
 import Storage
 import StorageSQLite
+import StoragePostgres
 
 /// `fleet-aggregator`: receives record batches from agents and commits them to SQLite exactly once.
 @main
 struct FleetAggregator: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "fleet-aggregator",
-        abstract: "Receive record batches from fleet agents and store them exactly once in SQLite.")
+        abstract: "Receive record batches from fleet agents and store them exactly once (SQLite, or PostgreSQL shared by several aggregators).")
 
     @Option(help: "YAML configuration file (deploy/fleet-aggregator.yaml documents it); flags override it.")
     var config: String?
@@ -25,7 +26,7 @@ struct FleetAggregator: AsyncParsableCommand {
     @Option(help: "Ingest address to listen on, HOST:PORT (default 127.0.0.1:7070).")
     var listen: String?
 
-    @Option(help: "SQLite database file (created on first start).")
+    @Option(help: "SQLite database file (created on first start), or postgres://user[:password]@host:port/database.")
     var store: String?
 
     @Option(help: "Tokens file: one `agent-id token` pair per line.")
@@ -99,7 +100,6 @@ struct FleetAggregator: AsyncParsableCommand {
             return handler
         }
         let logger = Logger(label: "fleet-aggregator")
-        let address = settings.listen
         let store = settings.store ?? ""
 
         let authenticator: AgentAuthenticator
@@ -117,8 +117,26 @@ struct FleetAggregator: AsyncParsableCommand {
             logger.warning("--allow-any-agent: every agent id is accepted without a token check")
         }
 
-        let flowStore = try SQLiteFlowStore(path: store)
+        switch AggregatorStoreLocation(store) {
+        case .sqlite(let path):
+            try await serve(store: try SQLiteFlowStore(path: path), settings: settings, authenticator: authenticator, logger: logger)
+        case .postgres(let url):
+            let postgres = try PostgresFlowStore(url: url, logger: Logger(label: "fleet-aggregator.postgres"))
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { await postgres.run() }  // the connection pool, until cancelled
+                defer { group.cancelAll() }
+                try await serve(store: postgres, settings: settings, authenticator: authenticator, logger: logger)
+            }
+        }
+    }
+
+    /// Migrates `flowStore`, then runs ingest, detection, the query API and retention over it until a signal.
+    private func serve(
+        store flowStore: some AggregatorStore, settings: AggregatorConfig, authenticator: AgentAuthenticator, logger: Logger
+    ) async throws {
+        let address = settings.listen
         try await flowStore.migrate()
+        logger.info("store ready", metadata: ["store.backend": "\(flowStore.backendName)"])
         let detection = try await DetectionService.start(noiseFile: noise, store: flowStore, logger: logger)
 
         let tls = try settings.tls.cert.map { cert in

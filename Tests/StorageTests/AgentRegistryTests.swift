@@ -12,7 +12,7 @@ import Testing
         )
     }
 
-    @Test(arguments: StoreBackend.allCases)
+    @Test(arguments: StoreBackend.available)
     func registerListAndUpdate(backend: StoreBackend) async throws {
         try await withStore(backend) { store in
             #expect(try await store.agents().isEmpty)
@@ -44,7 +44,7 @@ import Testing
         }
     }
 
-    @Test(arguments: StoreBackend.allCases)
+    @Test(arguments: StoreBackend.available)
     func ingestBeforeRegistrationCreatesABlankEntry(backend: StoreBackend) async throws {
         try await withStore(backend) { store in
             _ = try await store.ingest(Fixtures.ingest("agent-x", 1, RecordBatch(), at: 10))

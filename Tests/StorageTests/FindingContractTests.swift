@@ -2,6 +2,7 @@ import FleetModel
 import Foundation
 import Storage
 import StorageSQLite
+import StoragePostgres
 import Testing
 
 /// Runs `body` with a fresh, migrated store of the given backend that keeps findings too.
@@ -19,6 +20,8 @@ func withFindingStore<Value>(
             try await store.migrate()
             return try await body(store)
         }
+    case .postgres:
+        return try await withPostgresStore { store, _ in try await body(store) }
     }
 }
 
@@ -42,7 +45,7 @@ enum FindingFixtures {
 
 /// FindingStore contract: round trip, merge on upsert, filters, order and limit — for every backend.
 @Suite struct FindingContractTests {
-    @Test(arguments: StoreBackend.allCases)
+    @Test(arguments: StoreBackend.available)
     func newFindingRoundTripsFieldForField(backend: StoreBackend) async throws {
         try await withFindingStore(backend) { store in
             let finding = FindingFixtures.finding(
@@ -54,7 +57,7 @@ enum FindingFixtures {
         }
     }
 
-    @Test(arguments: StoreBackend.allCases)
+    @Test(arguments: StoreBackend.available)
     func upsertMergesIntoTheStoredFinding(backend: StoreBackend) async throws {
         try await withFindingStore(backend) { store in
             let first = FindingFixtures.finding(
@@ -82,7 +85,7 @@ enum FindingFixtures {
         }
     }
 
-    @Test(arguments: StoreBackend.allCases)
+    @Test(arguments: StoreBackend.available)
     func repeatedIDsInOneCallMergeInOrder(backend: StoreBackend) async throws {
         try await withFindingStore(backend) { store in
             let a = FindingFixtures.finding(severity: .medium, score: 0.5, last: 20, uids: ["C1"])
@@ -95,7 +98,7 @@ enum FindingFixtures {
         }
     }
 
-    @Test(arguments: StoreBackend.allCases)
+    @Test(arguments: StoreBackend.available)
     func filtersOrderAndLimit(backend: StoreBackend) async throws {
         try await withFindingStore(backend) { store in
             let critical = FindingFixtures.finding(first: 10, last: 20)
@@ -130,7 +133,7 @@ enum FindingFixtures {
         }
     }
 
-    @Test(arguments: StoreBackend.allCases)
+    @Test(arguments: StoreBackend.available)
     func invalidQueriesThrow(backend: StoreBackend) async throws {
         try await withFindingStore(backend) { store in
             for query in [FindingQuery(limit: 0), FindingQuery(limit: FindingQuery.maximumLimit + 1), FindingQuery(detector: "")] {
@@ -141,7 +144,7 @@ enum FindingFixtures {
         }
     }
 
-    @Test(arguments: StoreBackend.allCases)
+    @Test(arguments: StoreBackend.available)
     func concurrentWritersConverge(backend: StoreBackend) async throws {
         try await withFindingStore(backend) { store in
             try await withThrowingTaskGroup(of: Void.self) { group in

@@ -4,7 +4,7 @@ import Testing
 
 /// Ingest contract: round trips, exactly-once, gaps, interim superseding, concurrency.
 @Suite struct IngestContractTests {
-    @Test(arguments: StoreBackend.allCases)
+    @Test(arguments: StoreBackend.available)
     func everyRecordKindRoundTrips(backend: StoreBackend) async throws {
         try await withStore(backend) { store in
             let batch = Fixtures.everyKind()
@@ -20,7 +20,7 @@ import Testing
         }
     }
 
-    @Test(arguments: StoreBackend.allCases)
+    @Test(arguments: StoreBackend.available)
     func sameSequenceTwiceStoresOneCopy(backend: StoreBackend) async throws {
         try await withStore(backend) { store in
             let batch = Fixtures.ingest("agent-1", 1, Fixtures.everyKind(), stats: AgentStats(packets: 50, drops: 2))
@@ -39,7 +39,7 @@ import Testing
         }
     }
 
-    @Test(arguments: StoreBackend.allCases)
+    @Test(arguments: StoreBackend.available)
     func reconnectReplayStoresNothingTwice(backend: StoreBackend) async throws {
         try await withStore(backend) { store in
             func batch(_ sequence: UInt64) -> IngestBatch {
@@ -61,7 +61,7 @@ import Testing
         }
     }
 
-    @Test(arguments: StoreBackend.allCases)
+    @Test(arguments: StoreBackend.available)
     func gapIsReportedAndBatchStored(backend: StoreBackend) async throws {
         try await withStore(backend) { store in
             let http = Fixtures.http(uid: "CGap", ts: Fixtures.time(1), uri: "/")
@@ -81,7 +81,7 @@ import Testing
         }
     }
 
-    @Test(arguments: StoreBackend.allCases)
+    @Test(arguments: StoreBackend.available)
     func unusableSequencesAreRejected(backend: StoreBackend) async throws {
         try await withStore(backend) { store in
             let conn = Fixtures.fullConn()
@@ -99,7 +99,7 @@ import Testing
         }
     }
 
-    @Test(arguments: StoreBackend.allCases)
+    @Test(arguments: StoreBackend.available)
     func interimIsSupersededByFinal(backend: StoreBackend) async throws {
         try await withStore(backend) { store in
             let id = Fixtures.id("10.0.0.1", 1_000, "10.0.0.2", 22)
@@ -132,7 +132,7 @@ import Testing
         }
     }
 
-    @Test(arguments: StoreBackend.allCases)
+    @Test(arguments: StoreBackend.available)
     func concurrentAgentsKeepTheirOwnSequences(backend: StoreBackend) async throws {
         try await withStore(backend) { store in
             let agents: [AgentID] = ["agent-a", "agent-b", "agent-c", "agent-d"]

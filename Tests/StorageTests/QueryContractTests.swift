@@ -51,7 +51,7 @@ import Testing
         (RecordQuery(host: IPNetwork("10.0.0.0/8"), minimumDuration: .seconds(3), sort: .timeDescending), ["c2", "c1"]),
     ]
 
-    @Test(arguments: StoreBackend.allCases)
+    @Test(arguments: StoreBackend.available)
     func connFilters(backend: StoreBackend) async throws {
         try await withStore(backend) { store in
             try await Self.loadConns(store)
@@ -62,7 +62,7 @@ import Testing
         }
     }
 
-    @Test(arguments: StoreBackend.allCases)
+    @Test(arguments: StoreBackend.available)
     func dnsSuffixAndProtoFilters(backend: StoreBackend) async throws {
         try await withStore(backend) { store in
             let records = [
@@ -91,7 +91,7 @@ import Testing
         }
     }
 
-    @Test(arguments: StoreBackend.allCases)
+    @Test(arguments: StoreBackend.available)
     func httpURIFilter(backend: StoreBackend) async throws {
         try await withStore(backend) { store in
             let records = [
@@ -111,7 +111,7 @@ import Testing
         }
     }
 
-    @Test(arguments: StoreBackend.allCases)
+    @Test(arguments: StoreBackend.available)
     func sslAndWeirdShareTheCommonFilters(backend: StoreBackend) async throws {
         try await withStore(backend) { store in
             _ = try await store.ingest(Fixtures.ingest("agent-1", 1, Fixtures.everyKind()))
@@ -125,7 +125,7 @@ import Testing
         }
     }
 
-    @Test(arguments: StoreBackend.allCases)
+    @Test(arguments: StoreBackend.available)
     func filtersThatDoNotApplyAreRejected(backend: StoreBackend) async throws {
         try await withStore(backend) { store in
             await #expect(throws: StorageError.invalidQuery) { try await store.conns(RecordQuery(dnsQuerySuffix: "a")) }
@@ -142,7 +142,7 @@ import Testing
         }
     }
 
-    @Test(arguments: StoreBackend.allCases)
+    @Test(arguments: StoreBackend.available)
     func retentionDeletesOnlyOldRecordsAndKeepsSequences(backend: StoreBackend) async throws {
         try await withStore(backend) { store in
             try await Self.loadConns(store)
