@@ -90,8 +90,8 @@ def main():
     # Agents: present, nothing missed or lost, shipped == stored.
     expected_agents = [name for name in args.expect_agents.split(",") if name] or sorted(shipped)
     lines.append("agents (%d):" % len(expected_agents))
-    lines.append("  %-6s %-16s %9s %9s %8s %8s %6s %6s %6s" % (
-        "agent", "hostname", "shipped", "stored", "batches", "packets", "drops", "missed", "lost"))
+    lines.append("  %-6s %-10s %9s %9s %8s %5s %8s %6s %6s %6s" % (
+        "agent", "hostname", "shipped", "stored", "batches", "dups", "packets", "drops", "missed", "lost"))
     for name in expected_agents:
         agent = agents.get(name)
         sent = shipped.get(name, {})
@@ -100,9 +100,9 @@ def main():
             continue
         stored = agent.get("records", 0)
         records = sent.get("records")
-        lines.append("  %-6s %-16s %9s %9d %8d %8d %6d %6d %6s" % (
+        lines.append("  %-6s %-10s %9s %9d %8d %5d %8d %6d %6d %6s" % (
             name, agent.get("hostname") or "-", records if records is not None else "?", stored,
-            agent.get("batches", 0), agent.get("packets", 0), agent.get("drops", 0), agent.get("missed_batches", 0),
+            agent.get("batches", 0), agent.get("duplicate_batches", 0), agent.get("packets", 0), agent.get("drops", 0), agent.get("missed_batches", 0),
             sent.get("lost", "?")))
         if not agent.get("hostname"):
             failures.append("agent %s never registered (no hostname)" % name)
