@@ -209,7 +209,11 @@ let package = Package(
         // Test support and tests.
         .target(
             name: "FleetTesting",
-            dependencies: ["FleetModel", "PcapWriter"],
+            dependencies: [
+                "FleetModel", "PcapWriter",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
             swiftSettings: strictSettings
         ),
         .testTarget(name: "FleetModelTests", dependencies: ["FleetModel"], swiftSettings: strictSettings),
@@ -231,7 +235,7 @@ let package = Package(
         .testTarget(
             name: "FleetWireTests",
             dependencies: [
-                "FleetWire", "FleetModel",
+                "FleetWire", "FleetModel", "FleetTesting",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "NIOTestUtils", package: "swift-nio"),
@@ -247,7 +251,7 @@ let package = Package(
         .testTarget(
             name: "AgentRuntimeTests",
             dependencies: [
-                "AgentRuntime", "AgentCore",
+                "AgentRuntime", "AgentCore", "FleetTesting",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

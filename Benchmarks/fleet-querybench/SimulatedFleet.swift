@@ -25,6 +25,18 @@ struct SimulatedFleet {
             try await store.upsertAgent(AgentRegistration(
                 id: AgentID(Self.agentName(agent)), hostname: "host-\(agent)", version: "0.2.0", seenAt: start))
         }
+        // Secondary indexes are built once after the load (the store ends with the normal schema).
+        try await store.withSecondaryIndexesDeferred {
+            try await ingestDay(into: store, start: start, sliceMicros: sliceMicros, perBatch: perBatch)
+            progress("building indexes")
+        }
+        progress("analyzing")
+        try await store.analyze()
+    }
+
+    private func ingestDay(
+        into store: SQLiteFlowStore, start: NetworkTime, sliceMicros: Int64, perBatch: Int
+    ) async throws {
         var random = SplitMix(seed: 42)
         var stored = 0
         let clock = ContinuousClock()
@@ -81,8 +93,6 @@ struct SimulatedFleet {
                 progress("loaded \(slice + 1)/\(slices) slices, \(stored) records, \(Int(seconds)) s")
             }
         }
-        progress("analyzing")
-        try await store.analyze()
     }
 
     /// Findings spread over the day (one per agent per hour).

@@ -7,42 +7,11 @@ public enum FindingFormatter {
     public static func jsonLines(_ findings: [Finding]) -> String {
         var text = ""
         for finding in sorted(findings) {
-            guard let data = try? JSONSerialization.data(withJSONObject: object(finding), options: [.sortedKeys, .withoutEscapingSlashes]),
+            guard let data = try? JSONSerialization.data(withJSONObject: finding.jsonObject, options: [.sortedKeys, .withoutEscapingSlashes]),
                   let line = String(data: data, encoding: .utf8) else { continue }
             text += line + "\n"
         }
         return text
-    }
-
-    /// The JSON object for one finding (addresses as text, times as epoch seconds).
-    public static func object(_ finding: Finding) -> [String: Any] {
-        var object: [String: Any] = [
-            "id": finding.id,
-            "detector": finding.detector,
-            "severity": finding.severity.rawValue,
-            "score": finding.score,
-            "agent": finding.agentID,
-            "first_seen": finding.firstSeen.seconds,
-            "last_seen": finding.lastSeen.seconds,
-            "uids": finding.uids,
-            "summary": finding.summary,
-            "revision": finding.revision,
-            "flows": finding.flows.map { flow -> [String: Any] in
-                [
-                    "id.orig_h": flow.id.originatorHost.description, "id.orig_p": Int(flow.id.originatorPort),
-                    "id.resp_h": flow.id.responderHost.description, "id.resp_p": Int(flow.id.responderPort),
-                    "proto": flow.proto.rawValue,
-                ]
-            },
-            "indicators": [
-                "addresses": finding.indicators.addresses.map(\.description),
-                "domains": finding.indicators.domains,
-                "uris": finding.indicators.uris,
-            ],
-            "evidence": Dictionary(finding.evidence.map { ($0.key, $0.value) }, uniquingKeysWith: { _, last in last }),
-        ]
-        if let host = finding.host { object["host"] = host.description }
-        return object
     }
 
     /// An aligned table, most severe first; the summary column is cut to fit `width`.

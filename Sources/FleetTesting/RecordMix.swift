@@ -6,8 +6,7 @@ import Foundation
 /// SSH, ICMP, failed connects and scans, some IPv6, in the order the tracker would
 /// complete them (state expiry), not start order.
 ///
-/// The same generator as `Tests/FleetWireTests/RealisticTraffic.swift` (which the wire-size figure
-/// uses), public here for the load benchmark and the runtime tests.
+/// The wire-size figure (FleetWireTests), the load benchmark and the runtime tests use it.
 public struct RecordMix: Sendable {
     private var random: MixRandom
     private var uids: MixUIDs
@@ -204,11 +203,13 @@ public struct RecordMix: Sendable {
     static let agents = ["curl/8.5.0", "Debian APT-HTTP/1.3 (2.7.14)", "Mozilla/5.0 (X11; Linux x86_64)", "python-requests/2.31.0", "Go-http-client/1.1"]
 }
 
-/// Deterministic PRNG (SplitMix64).
-struct MixRandom: RandomNumberGenerator {
+/// Deterministic PRNG (SplitMix64): the same seed gives the same sequence.
+public struct MixRandom: RandomNumberGenerator, Sendable {
     var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
+    /// A generator starting at `seed`.
+    public init(seed: UInt64) { state = seed }
+    /// The next 64 random bits.
+    public mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         var z = state
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9

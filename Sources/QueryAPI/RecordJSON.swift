@@ -54,35 +54,9 @@ public enum RecordJSON {
         return serialize(object)
     }
 
-    /// The JSON object for a finding (keys as `fleetctl analyze -o json` prints them).
+    /// The JSON object for a finding (``Finding/jsonObject``, keys as `fleetctl analyze -o json` prints them).
     static func object(_ finding: Finding, line: Bool) -> [UInt8] {
-        var object: [String: Any] = [
-            "id": finding.id,
-            "detector": finding.detector,
-            "severity": finding.severity.rawValue,
-            "score": finding.score,
-            "agent": finding.agentID,
-            "first_seen": finding.firstSeen.seconds,
-            "last_seen": finding.lastSeen.seconds,
-            "uids": finding.uids,
-            "summary": finding.summary,
-            "revision": finding.revision,
-            "flows": finding.flows.map { flow -> [String: Any] in
-                [
-                    "id.orig_h": flow.id.originatorHost.description, "id.orig_p": Int(flow.id.originatorPort),
-                    "id.resp_h": flow.id.responderHost.description, "id.resp_p": Int(flow.id.responderPort),
-                    "proto": flow.proto.rawValue,
-                ]
-            },
-            "indicators": [
-                "addresses": finding.indicators.addresses.map(\.description),
-                "domains": finding.indicators.domains,
-                "uris": finding.indicators.uris,
-            ],
-            "evidence": Dictionary(finding.evidence.map { ($0.key, $0.value) }, uniquingKeysWith: { _, last in last }),
-        ]
-        if let host = finding.host { object["host"] = host.description }
-        return serialize(object)
+        serialize(finding.jsonObject)
     }
 
     private static func serialize(_ object: [String: Any]) -> [UInt8] {

@@ -21,11 +21,19 @@ enum SQLQuery {
             arguments += [agent.rawValue]
         }
         if let host = query.host {
-            // Family byte + address: a network is one blob range, indexed on each side.
+            // Family byte + address: a network is one blob range, indexed on each side. One address is
+            // an equality, so (orig_h, ts) / (resp_h, ts) serve host and window together: with a range
+            // on the address the planner cannot use ts in those indexes and may prefer scanning the
+            // window by ts (1.8 s instead of 2 ms for one host's last hour among 10 M conns).
             let low = AddressBlob.encode(host.address)
             let high = AddressBlob.encode(host.lastAddress)
-            conditions.append("(orig_h BETWEEN ? AND ? OR resp_h BETWEEN ? AND ?)")
-            arguments += [low, high, low, high]
+            if low == high {
+                conditions.append("(orig_h = ? OR resp_h = ?)")
+                arguments += [low, low]
+            } else {
+                conditions.append("(orig_h BETWEEN ? AND ? OR resp_h BETWEEN ? AND ?)")
+                arguments += [low, high, low, high]
+            }
         }
         if let port = query.port {
             conditions.append("(orig_p = ? OR resp_p = ?)")

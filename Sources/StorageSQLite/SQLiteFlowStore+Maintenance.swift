@@ -45,4 +45,42 @@ extension SQLiteFlowStore {
             throw StorageError.database.with(message: String(describing: error))
         }
     }
+
+    /// A bulk load (benchmarks, imports): drops the record tables' secondary indexes, runs `body`
+    /// (which ingests through the normal path), then creates the same indexes again from their
+    /// stored definitions, also when `body` throws. The result has the schema of a normal store;
+    /// building an index once is far cheaper than maintaining it row by row in random key order.
+    /// Unique indexes stay (ingest's supersede-by-uid needs them).
+    /// - Throws: ``StorageError/database``, or what `body` throws.
+    package func withSecondaryIndexesDeferred<T: Sendable>(_ body: () async throws -> T) async throws -> T {
+        let definitions: [String]
+        do {
+            definitions = try await pool.write { db in
+                let rows = try Row.fetchAll(db, sql: """
+                    SELECT name, sql FROM sqlite_master
+                    WHERE type = 'index' AND sql IS NOT NULL AND sql NOT LIKE 'CREATE UNIQUE%'
+                      AND tbl_name IN ('conn', 'dns', 'http', 'ssl', 'weird')
+                    """)
+                var definitions: [String] = []
+                for row in rows {
+                    let name: String = try row.decode(String.self, forColumn: "name")
+                    definitions.append(try row.decode(String.self, forColumn: "sql"))
+                    try db.execute(sql: "DROP INDEX \(name)")
+                }
+                return definitions
+            }
+        } catch {
+            throw StorageError.database.with(message: String(describing: error))
+        }
+        let outcome: Result<T, any Error>
+        do { outcome = .success(try await body()) } catch { outcome = .failure(error) }
+        do {
+            try await pool.write { db in
+                for definition in definitions { try db.execute(sql: definition) }
+            }
+        } catch {
+            throw StorageError.database.with(message: String(describing: error))
+        }
+        return try outcome.get()
+    }
 }

@@ -1,4 +1,5 @@
 @testable import AgentRuntime
+import FleetTesting
 import Logging
 import Testing
 

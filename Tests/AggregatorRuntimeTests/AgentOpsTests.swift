@@ -3,6 +3,7 @@ import AgentRuntime
 import AggregatorRuntime
 import Capture
 import FleetModel
+import FleetTesting
 import FleetWire
 import Foundation
 import Storage

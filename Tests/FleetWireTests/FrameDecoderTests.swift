@@ -1,4 +1,5 @@
 import FleetModel
+import FleetTesting
 import FleetWire
 import NIOCore
 import NIOEmbedded
@@ -112,7 +113,7 @@ import Testing
     }
 
     @Test func garbageStreamsFailWithTypedErrorsOnly() throws {
-        var random = FixtureRandom(seed: 7)
+        var random = MixRandom(seed: 7)
         for round in 0..<300 {
             let length = Int(random.next() % 200)
             var bytes = (0..<length).map { _ in UInt8(truncatingIfNeeded: random.next()) }
@@ -141,7 +142,7 @@ import Testing
         let message = WireMessage.batch(RoundTripTests.batch(WireFixtures.edgeBatch()))
         let plain = WireCodec(compressionThreshold: .max)
         let body = Array(try plain.encode(message).body.readableBytesView)
-        var random = FixtureRandom(seed: 99)
+        var random = MixRandom(seed: 99)
         var failures = 0
         for _ in 0..<2_000 {
             var mutated = body

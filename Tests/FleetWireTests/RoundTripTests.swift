@@ -1,4 +1,5 @@
 import FleetModel
+import FleetTesting
 import FleetWire
 import NIOCore
 import Testing
@@ -49,7 +50,7 @@ import Testing
     }
 
     @Test func realisticBatchSurvivesExactly() throws {
-        var traffic = RealisticTraffic(seed: 42)
+        var traffic = RecordMix(seed: 42)
         let records = traffic.make(conns: 3_000)
         #expect(records.dns.count > 500)
         let message = WireMessage.batch(Self.batch(records))

@@ -1,36 +1,6 @@
 import FleetModel
 import FleetWire
 
-/// Deterministic PRNG for fixtures (SplitMix64).
-struct FixtureRandom: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
-/// Zeek-style uids exactly as FlowTracking's UIDGenerator makes them.
-struct FixtureUIDs {
-    var random: FixtureRandom
-    private static let alphabet: [UInt8] = Array("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz".utf8)
-    init(seed: UInt64) { random = FixtureRandom(seed: seed) }
-    mutating func next(prefix: UInt8 = UInt8(ascii: "C")) -> String {
-        var bytes: [UInt8] = [prefix]
-        for var word in [random.next(), random.next() & 0xFFFF_FFFF] {
-            repeat {
-                bytes.append(Self.alphabet[Int(word % 62)])
-                word /= 62
-            } while word > 0
-        }
-        return String(decoding: bytes, as: UTF8.self)
-    }
-}
-
 enum WireFixtures {
     static let v4a = IPAddress.v4(0x0A00_0005)
     static let v4b = IPAddress.v4(0x5DB8_D822)

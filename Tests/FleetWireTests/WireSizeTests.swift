@@ -1,4 +1,5 @@
 import FleetModel
+import FleetTesting
 import FleetWire
 import NIOCore
 import Testing
@@ -14,7 +15,7 @@ import Testing
     }
 
     @Test func connRecordsFitTheBudget() throws {
-        var traffic = RealisticTraffic(seed: 2026)
+        var traffic = RecordMix(seed: 2026)
         let records = traffic.make(conns: 5_000)
         var conns = RecordBatch()
         conns.conns = records.conns

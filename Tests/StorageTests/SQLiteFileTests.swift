@@ -41,6 +41,32 @@ import Testing
             #expect(try await store.pragma("journal_mode") == "wal")
             #expect(try await store.pragma("synchronous") == "1")  // NORMAL
             #expect(try await store.pragma("foreign_keys") == "1")
+            #expect(try await store.pragma("temp_store") == "2")  // MEMORY: savepoint sub-journals
+            #expect(try await store.pragma("cache_size") == "-65536")  // 64 MiB
+        }
+    }
+
+    @Test func bulkLoadWithDeferredIndexesEndsWithTheSameIndexesAndData() async throws {
+        try await withTemporaryDirectory { directory in
+            let store = try SQLiteFlowStore(path: directory.appendingPathComponent("flows.sqlite").path)
+            try await store.migrate()
+            let hostQuery = RecordQuery(host: IPNetwork("10.0.0.0/8"))
+            let before = try await store.queryPlan(kind: .conn, query: hostQuery)
+            let batch = Fixtures.everyKind()
+            let planDuringLoad = try await store.withSecondaryIndexesDeferred {
+                _ = try await store.ingest(Fixtures.ingest("agent-1", 1, batch))
+                return try await store.queryPlan(kind: .conn, query: hostQuery)
+            }
+            #expect(!planDuringLoad.contains { $0.contains("conn_orig_h_ts") }, "\(planDuringLoad)")
+            #expect(try await store.queryPlan(kind: .conn, query: hostQuery) == before)
+            #expect(before.contains { $0.contains("conn_orig_h_ts") }, "\(before)")
+            #expect(try await store.conns(RecordQuery()).map(\.record) == batch.conns)
+            #expect(try await store.dns(RecordQuery()).map(\.record) == batch.dns)
+            // A failing load still gets its indexes back.
+            await #expect(throws: StorageError.self) {
+                try await store.withSecondaryIndexesDeferred { () async throws -> Int in throw StorageError.database }
+            }
+            #expect(try await store.queryPlan(kind: .conn, query: hostQuery) == before)
         }
     }
 
@@ -53,6 +79,9 @@ import Testing
         (.dns, RecordQuery(host: IPNetwork("2001:db8::/32")), "dns_resp_h"),
         (.http, RecordQuery(since: Fixtures.time(0), agent: "a"), "http_agent_ts"),
         (.ssl, RecordQuery(host: IPNetwork("10.0.0.1")), "ssl_orig_h"),
+        // One host and a window: equality on the address, so the window is part of the index search.
+        (.conn, RecordQuery(since: Fixtures.time(0), host: IPNetwork("10.0.0.7")), "conn_orig_h_ts (orig_h=? AND ts>?)"),
+        (.conn, RecordQuery(since: Fixtures.time(0), host: IPNetwork("10.0.0.7")), "conn_resp_h_ts (resp_h=? AND ts>?)"),
         (.weird, RecordQuery(until: Fixtures.time(0)), "weird_ts"),
     ])
     func queriesUseIndexes(kind: RecordKind, query: RecordQuery, index: String) async throws {

@@ -2,19 +2,26 @@ import NIOCore
 import NIOPosix
 
 /// A bare HTTP/1.1 client over loopback: sends raw request bytes, returns everything the server
-/// wrote before closing, split into status code, headers and body.
-enum HTTPProbe {
-    struct Response {
-        var status: Int
-        var headers: [String: String]
-        var body: String
+/// wrote before closing, split into status code, headers and body. For tests of the agent's
+/// metrics endpoint and the aggregator's query API.
+public enum HTTPProbe {
+    /// What the server answered.
+    public struct Response: Sendable {
+        /// Status code of the status line (0 when there was none).
+        public var status: Int
+        /// Header fields, names lowercased.
+        public var headers: [String: String]
+        /// Everything after the header block.
+        public var body: String
     }
 
-    static func send(port: Int, _ request: String) async throws -> Response {
+    /// Sends `request` (raw text) to 127.0.0.1:`port` and reads until the server closes.
+    public static func send(port: Int, _ request: String) async throws -> Response {
         try await send(port: port, bytes: Array(request.utf8))
     }
 
-    static func send(port: Int, bytes: [UInt8]) async throws -> Response {
+    /// Sends raw `bytes` to 127.0.0.1:`port` and reads until the server closes.
+    public static func send(port: Int, bytes: [UInt8]) async throws -> Response {
         let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .connect(host: "127.0.0.1", port: port) { channel in
                 channel.eventLoop.makeCompletedFuture {
@@ -45,7 +52,7 @@ enum HTTPProbe {
     }
 
     /// Parses the Prometheus text exposition format: `name{labels} value` lines → value by series.
-    static func samples(_ exposition: String) -> [String: Double] {
+    public static func samples(_ exposition: String) -> [String: Double] {
         var samples: [String: Double] = [:]
         for line in exposition.split(separator: "\n") where !line.hasPrefix("#") {
             guard let space = line.lastIndex(of: " "), let value = Double(line[line.index(after: space)...]) else { continue }
