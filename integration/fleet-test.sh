@@ -218,7 +218,7 @@ found=
 deadline=$(( $(date +%s) + 40 ))
 while [ "$(date +%s)" -lt "$deadline" ]; do
     if fctl anomalies --since 1h --severity critical --detector injection-callback -o json 2>/dev/null \
-        | grep -q "${FW_ADDR[atk]}"; then
+        >"$FW_STATE/out/first-critical.jsonl" && grep -q "${FW_ADDR[atk]}" "$FW_STATE/out/first-critical.jsonl"; then
         found=$(now)
         break
     fi
@@ -231,6 +231,17 @@ if [ -n "$found" ] && [ -n "$syn" ]; then
     fw_log "critical finding queryable ${latency}s after the callback's SYN"
 else
     fw_log "callback SYN at '${syn:-never}', critical finding at '${found:-never}'"
+fi
+
+# The finding must have come from the open callback's (early) interim record, not its final one.
+opened=$("$PY" -c 'import json, sys
+rows = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
+print(any(r.get("evidence", {}).get("callback_open") == "true" for r in rows))' "$FW_STATE/out/first-critical.jsonl" || true)
+if [ "$opened" = True ]; then
+    fw_log "the finding came from an interim record of the callback (still open)"
+elif [ -n "$found" ]; then
+    fw_log "FAIL: the first critical finding does not come from an interim record (callback_open is not true)"
+    latency=
 fi
 
 for pid in "${clients[@]}"; do wait "$pid" || true; done
