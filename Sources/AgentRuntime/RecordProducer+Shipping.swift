@@ -51,6 +51,11 @@ extension RecordProducer {
                     try await clock.sleep(until: start.wall + .microseconds(Int64(max(0, offset))))
                 }
                 let now = clock.now
+                if let heartbeat = batch.heartbeatTime {
+                    // A quiet live capture: packet time moves on (interim records, expirations) all the same.
+                    let time = NetworkTime(microseconds: heartbeat.microseconds &- Self.idleLag.microseconds)
+                    for flush in idle(until: time, now: now) { emit(flush, captureStatistics, metrics, output) }
+                }
                 for flush in process(batch, now: now) { emit(flush, captureStatistics, metrics, output) }
                 if let due = tick(now: now) { emit(due, captureStatistics, metrics, output) }
                 metrics?.capture(totals(captureStatistics))
@@ -62,6 +67,10 @@ extension RecordProducer {
             output.finish(throwing: error)
         }
     }
+
+    /// How far behind a live capture's heartbeat (a read that found nothing) packet time is moved: a margin
+    /// for packets the kernel stamped just before that read but delivers after it.
+    public static let idleLag = NetworkDuration.seconds(1)
 
     /// The running totals the agent reports (metrics and batch stats).
     public func totals(_ captureStatistics: (@Sendable () -> CaptureStatistics)?) -> AgentMetrics.CaptureTotals {

@@ -1,5 +1,6 @@
 public import AgentCore
 public import Capture
+public import FleetModel
 public import FlowTracking
 import PacketLayers
 
@@ -30,6 +31,13 @@ public struct RecordProducer {
             pipeline.process(frame: frame, wireLength: wireLength, linkType: linkType, timestamp: timestamp)
         }
         packets &+= UInt64(batch.count)
+        return accumulator.add(pipeline.drain(), now: now)
+    }
+
+    /// A live capture with nothing to read: moves packet time forward to `time` (never backwards), so
+    /// interim records and expirations fall due on a quiet interface too; returns the batches due at `now`.
+    public mutating func idle(until time: NetworkTime, now: ContinuousClock.Instant) -> [RecordAccumulator.Flush] {
+        pipeline.advance(to: time)
         return accumulator.add(pipeline.drain(), now: now)
     }
 

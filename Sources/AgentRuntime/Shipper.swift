@@ -45,6 +45,8 @@ public final class Shipper {
     private var nextConnectionID = 0
     private var connections: UInt64 = 0
     private var batchesSpooled: UInt64 = 0
+    /// Records in the batches numbered by this run (sent, or spooled for a later run).
+    private var recordsNumbered: UInt64 = 0
     private var credits: AsyncStream<Void>.Continuation?
     private let metrics: AgentMetrics?
     /// Cumulative counters of the last batch numbered: the next batch's deltas start there.
@@ -215,7 +217,7 @@ public final class Shipper {
         if let inputError { throw inputError }
         return ShipperSummary(
             ending: ending, pendingBatches: ledger.unacknowledgedCount, ledger: ledger.counters,
-            connections: connections, failedConnects: reconnect.failedAttempts)
+            connections: connections, failedConnects: reconnect.failedAttempts, records: recordsNumbered)
     }
 
     private func enqueue(_ batch: OutgoingBatch) async throws {
@@ -239,6 +241,7 @@ public final class Shipper {
             try codec.write(message, to: &buffer)
             return Array(buffer.readableBytesView)
         }
+        recordsNumbered &+= UInt64(batch.records.count)
         try await execute(actions)
     }
 

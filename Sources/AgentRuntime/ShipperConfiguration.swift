@@ -101,6 +101,9 @@ public struct ShipperSummary: Sendable, Hashable {
     public var connections: UInt64
     /// Connection attempts that failed (including rejected hellos).
     public var failedConnects: UInt64
+    /// Records in the batches this run numbered (acknowledged, or spooled for the next run); spooled
+    /// batches of an earlier run that this run delivered are not counted again.
+    public var records: UInt64 = 0
 }
 
 /// A failure that stops the shipper.

@@ -137,7 +137,11 @@ private final class BatchSink: @unchecked Sendable {
     /// so it can run time-based work without a timer of its own.
     func heartbeat() {
         guard batch.isEmpty, gate.tryAcquire() else { return }
-        continuation.yield(PacketBatch(linkType: linkType))
+        var heartbeat = PacketBatch(linkType: linkType)
+        var now = timeval()
+        gettimeofday(&now, nil)
+        heartbeat.heartbeatTime = NetworkTime(seconds: Int64(now.tv_sec), microseconds: Int64(now.tv_usec))
+        continuation.yield(heartbeat)
     }
 
     /// Hands the current batch on (or drops it when the consumer has no room and this is live).

@@ -18,6 +18,9 @@ public struct PacketBatch: Sendable {
     public let linkType: Int32
     @usableFromInline var bytes: [UInt8]
     @usableFromInline var descriptors: [Descriptor]
+    /// For the empty batch a live capture yields when a read times out: the wall-clock time of that read,
+    /// i.e. packet time has reached it (a later packet is stamped later). Nil for every other batch.
+    public var heartbeatTime: NetworkTime?
 
     /// An empty batch.
     ///

@@ -34,6 +34,8 @@ public struct OfflineAnalysis {
         public init() {
             // Offline analysis matches Zeek's conn.log: no interim records unless asked for.
             pipeline.flows.interimInterval = nil
+            // `--interim-interval N` gives records every N s exactly (no early first one for live detectors).
+            pipeline.flows.firstInterimDelay = nil
         }
 
         /// Zeek's `-C`: do not verify IP/TCP/UDP/ICMP checksums.

@@ -69,6 +69,9 @@ public struct AgentConfig: Sendable, Hashable {
     public var maxFlows = 1_000_000
     /// `interim_interval`: interim conn records of long flows (default 60 s; `off` disables).
     public var interimInterval: Duration? = .seconds(60)
+    /// `first_interim_delay`: a TCP connection still open this long after it started gets its first interim
+    /// record then, so live detectors see it early (default 5 s; `off`: the first one after `interim_interval`).
+    public var firstInterimDelay: Duration? = .seconds(5)
     /// `metrics`: Prometheus endpoint (default 127.0.0.1:9464; `off` disables).
     public var metrics: HostAndPort? = HostAndPort(host: "127.0.0.1", port: 9464)
     /// `vpc_cidrs`: networks reported in the hello as this agent's VPC.
@@ -139,6 +142,12 @@ public struct AgentConfig: Sendable, Hashable {
         } else {
             interimInterval = try root.duration("interim_interval", in: .seconds(1)...(.seconds(86_400)))
                 ?? interimInterval
+        }
+        if try root.string("first_interim_delay") == "off" {
+            firstInterimDelay = nil
+        } else {
+            firstInterimDelay = try root.duration("first_interim_delay", in: .milliseconds(100)...(.seconds(86_400)))
+                ?? firstInterimDelay
         }
         if try root.string("metrics") == "off" {
             metrics = nil

@@ -13,6 +13,13 @@ public struct FlowConfiguration: Sendable {
     public var tcpAttemptDelay: NetworkDuration = .seconds(5)
     /// Interval between interim records of a long-lived flow; nil turns them off.
     public var interimInterval: NetworkDuration? = .seconds(60)
+    /// When a TCP connection gets its first interim record: one that is still open (both sides past the
+    /// handshake, no FIN or RST seen) this long after its first packet gets an interim record then, and
+    /// after that one every ``interimInterval`` counted from its start (60 s, 120 s, …). Lets live detectors
+    /// see an open connection (a reverse shell) within seconds instead of after a whole interval.
+    /// Applies only when ``interimInterval`` is set and this is shorter than it; nil turns it off
+    /// (the first interim record comes after ``interimInterval``). UDP and ICMP flows are not affected.
+    public var firstInterimDelay: NetworkDuration? = .seconds(5)
     /// Most flows tracked at once; beyond it the flow nearest its deadline is evicted (and logged).
     public var maxFlows: Int = 1_000_000
     /// Networks whose hosts are "local" (conn.log `local_orig`/`local_resp`).

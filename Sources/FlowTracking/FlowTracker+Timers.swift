@@ -86,11 +86,16 @@ extension FlowTracker {
             }
             // Interim record due?
             if let interim = connection.nextInterim, interim <= firedAt, let interval = configuration.interimInterval {
-                var record = makeRecord(connection)
-                record.interim = true
-                output.conns.append(record)
-                counters.interimRecords &+= 1
-                var next = interim + interval
+                // The early first interim (`firstInterimDelay`) is only for a connection still open; the
+                // regular ones then follow at start + k × interval.
+                let early = interim < connection.startTime + interval
+                if !early || isOpenTCP(connection) {
+                    var record = makeRecord(connection)
+                    record.interim = true
+                    output.conns.append(record)
+                    counters.interimRecords &+= 1
+                }
+                var next = early ? connection.startTime + interval : interim + interval
                 while next <= firedAt { next = next + interval }
                 connection.nextInterim = next
             }
@@ -99,6 +104,14 @@ extension FlowTracker {
                 scheduleIfEarlier(slot: entry.slot, generation: entry.generation, at: deadline)
             }
         }
+    }
+
+    /// A TCP connection past its handshake on both sides with no FIN or RST seen.
+    func isOpenTCP(_ connection: Connection) -> Bool {
+        guard connection.transport == .tcp, let facts = connection.tcp?.deadlineFacts() else { return false }
+        let open: (TCPEndpointState) -> Bool = { $0 == .established || $0 == .partial }
+        return open(facts.originator) && open(facts.responder) && !facts.originatorClosed && !facts.responderClosed
+            && !facts.closeComplete
     }
 
     /// Removes a connection, emitting its final record.

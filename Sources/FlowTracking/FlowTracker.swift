@@ -46,6 +46,8 @@ public struct FlowTracker: PacketSink {
 
     /// Advances packet time without a packet (e.g. a live capture gone quiet), running due timers.
     public mutating func advance(to time: NetworkTime) {
+        // Never backwards: a live capture's idle advance may race a packet stamped earlier.
+        guard time >= now else { return }
         runTimers(upTo: time)
     }
 
@@ -218,7 +220,11 @@ public struct FlowTracker: PacketSink {
         connection.vlan = packet.vlan
         connection.innerVLAN = packet.innerVLAN
         if let interval = configuration.interimInterval, interval.microseconds > 0 {
-            connection.nextInterim = packet.timestamp + interval
+            var first = interval
+            if transport == .tcp, let delay = configuration.firstInterimDelay, delay.microseconds > 0, delay < interval {
+                first = delay
+            }
+            connection.nextInterim = packet.timestamp + first
         }
 
         let slot: Int32

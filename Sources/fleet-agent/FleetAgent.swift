@@ -201,6 +201,7 @@ struct FleetAgent: AsyncParsableCommand {
         configured.flows.icmpInactivityTimeout = Self.networkDuration(settings.flowTimeouts.icmp)
         configured.flows.maxFlows = settings.maxFlows
         configured.flows.interimInterval = settings.interimInterval.map(Self.networkDuration)
+        configured.flows.firstInterimDelay = settings.firstInterimDelay.map(Self.networkDuration)
         let pipeline = configured
         let replay = ReplayPacing(
             speed: replaySpeed, startAt: replayStart.map { NetworkTime(microseconds: $0 * 1_000_000) })
@@ -232,7 +233,7 @@ struct FleetAgent: AsyncParsableCommand {
         logger.info("agent finished", metadata: [
             "ending": "\(summary.ending)", "batches.sent": "\(summary.ledger.sent)",
             "batches.acknowledged": "\(summary.ledger.acknowledged)", "batches.pending": "\(summary.pendingBatches)",
-            "batches.lost": "\(summary.ledger.lost)",
+            "batches.lost": "\(summary.ledger.lost)", "records.batched": "\(summary.records)",
         ])
         if summary.ending == .timedOut { throw ExitCode(3) }
     }

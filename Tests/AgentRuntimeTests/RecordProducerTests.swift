@@ -48,4 +48,23 @@ import Testing
         #expect(ports == (0..<25).map { UInt16(40_000 + $0) })
         #expect(flushes.allSatisfy { $0.records.conns.allSatisfy { $0.proto == .udp && $0.id.responderPort == 9999 } })
     }
+
+    @Test func idleLiveCaptureMovesPacketTimeForward() async throws {
+        let url = try Self.writeCapture(flows: 1)
+        defer { try? FileManager.default.removeItem(at: url) }
+        var producer = RecordProducer(policy: BatchPolicy(maxRecords: 1))
+        let now = ContinuousClock.now
+        for try await batch in try PcapFileReader.packetBatches(path: url.path) {
+            #expect(producer.process(batch, now: now).isEmpty)
+        }
+        let start: Int64 = 1_700_000_000 * 1_000_000
+        // Before the UDP inactivity timeout (60 s) nothing is due; after it the flow's record is.
+        #expect(producer.idle(until: NetworkTime(microseconds: start + 30_000_000), now: now).isEmpty)
+        let flushes = producer.idle(until: NetworkTime(microseconds: start + 61_000_000), now: now)
+        #expect(flushes.map(\.records.conns.count) == [1])
+        #expect(flushes.first?.records.conns.first?.interim == false)
+        // Time never moves back; nothing is left to flush at the end.
+        #expect(producer.idle(until: NetworkTime(microseconds: start), now: now).isEmpty)
+        #expect(producer.finish(now: now).isEmpty)
+    }
 }

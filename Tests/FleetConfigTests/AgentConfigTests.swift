@@ -31,11 +31,18 @@ enum Deploy {
         #expect(config.flowTimeouts.udp == .seconds(60))
         #expect(config.maxFlows == 1_000_000)
         #expect(config.interimInterval == .seconds(60))
+        #expect(config.firstInterimDelay == .seconds(5))
         #expect(config.metrics == HostAndPort(host: "127.0.0.1", port: 9464))
         #expect(config.vpcCIDRs.map(\.description) == ["172.31.0.0/16", "fd00:ec2::/32"])
         #expect(config.drainTimeout == .seconds(60))
         #expect(config.logLevel == "info")
         try config.validate()
+    }
+
+    @Test func firstInterimDelayTakesADuration() throws {
+        #expect(try AgentConfig(yaml: "first_interim_delay: 2s\n").firstInterimDelay == .seconds(2))
+        #expect(try AgentConfig(yaml: "first_interim_delay: 500ms\n").firstInterimDelay == .milliseconds(500))
+        #expect(throws: ConfigError.self) { try AgentConfig(yaml: "first_interim_delay: 0s\n") }
     }
 
     @Test func emptyFileGivesDefaults() throws {
@@ -48,12 +55,14 @@ enum Deploy {
             read: /tmp/x.pcap
             metrics: off
             interim_interval: off
+            first_interim_delay: off
             spool: {dir: /tmp/s, max_bytes: 2GiB}
             batch: {max_interval: 250ms, max_records: 10}
             flow_timeouts: {tcp: 1h, udp: 30, icmp: 2m}
             """)
         #expect(config.metrics == nil)
         #expect(config.interimInterval == nil)
+        #expect(config.firstInterimDelay == nil)
         #expect(config.spool.maxBytes == 2 << 30)
         #expect(config.batch.maxInterval == .milliseconds(250))
         #expect(config.flowTimeouts.tcp == .seconds(3600))

@@ -149,7 +149,9 @@ import Testing
     }
 
     @Test func longFlowEmitsInterimRecords() throws {
-        var h = TrackerHarness()
+        var configuration = FlowConfiguration()
+        configuration.firstInterimDelay = nil
+        var h = TrackerHarness(configuration: configuration)
         h.tcp(flags: .syn, seq: 100)
         h.tcp(from: TrackerHarness.server, 80, to: TrackerHarness.client, 40000, flags: [.syn, .ack], seq: 5000, ack: 101)
         h.tcp(flags: .ack, seq: 101, ack: 5001)
