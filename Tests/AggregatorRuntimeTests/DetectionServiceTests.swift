@@ -109,6 +109,37 @@ import Testing
         #expect(noise.classify(F.address("172.31.0.2"), agent: "vm-b") == .cloudService("vpc-resolver"))
     }
 
+    /// A replayed capture is months old: the agent registers "now" on the wall clock, but its warm-up runs in
+    /// packet time from its first record, so a connection 400 s into the capture is judged, one at 10 s is not.
+    @Test func warmUpFollowsPacketTimeNotTheWallClock() async throws {
+        let directory = TestSupport.TemporaryDirectory()
+        defer { directory.cleanUp() }
+        let store = try await TestSupport.store(directory.file("agg.sqlite"))
+        var configuration = DetectionServiceConfiguration()
+        configuration.engine.warmUp = .seconds(300)
+        configuration.tickInterval = .milliseconds(20)
+        let clock = ManualClock(F.time(90 * 86_400))
+        let service = DetectionService(
+            configuration: configuration, findings: store, now: clock.now, logger: TestSupport.logger)
+        let early = F.address("203.0.113.7")
+        let late = F.address("203.0.113.8")
+        try await F.running(service) {
+            try await TestSupport.withAggregator(store: store, observer: service) { server in
+                var first = RecordBatch()
+                first.conns = [F.conn("CW1", at: 10, F.vm, 44_000, early, 4444, duration: 2)]
+                var second = RecordBatch()
+                second.conns = [F.conn("CW2", at: 400, F.vm, 44_001, late, 4444, duration: 2)]
+                let answers = try await F.ship(port: server.localPort, [
+                    F.hello("vm-replay", vpc: "172.31.0.0/16"), F.batch("vm-replay", 1, first),
+                    F.batch("vm-replay", 2, second),
+                ])
+                #expect(answers.count == 3)
+            }
+        }
+        let unexplained = try await store.findings(FindingQuery(detector: UnexplainedDirectIPDetector.name))
+        #expect(unexplained.map(\.id) == ["unexplained-direct-ip:vm-replay/203.0.113.8"])
+    }
+
     @Test func secondInjectionWithTheSameCallbackUpdatesTheFinding() async throws {
         let directory = TestSupport.TemporaryDirectory()
         defer { directory.cleanUp() }
