@@ -86,7 +86,10 @@ public struct RecordAccumulator: Sendable {
         interimDeadline = nil
     }
 
-    /// Moves the first `count` records (conns first, then dns, http, ssl, weirds) into a new batch.
+    /// Moves the first `count` records into a new batch: names and payloads first (dns, http, ssl), then
+    /// conns, then weirds. A batch split at `maxRecords` thus ships a DNS answer, SNI or Host before the
+    /// connections it explains, and an injection request before its callback connection: the aggregator
+    /// judges batches in order, and only within one batch does it index names before judging connections.
     static func removeFirst(_ count: Int, from batch: inout RecordBatch) -> RecordBatch {
         var remaining = count
         var chunk = RecordBatch()
@@ -97,10 +100,10 @@ public struct RecordAccumulator: Sendable {
             source.removeFirst(n)
             remaining -= n
         }
-        move(&batch.conns, &chunk.conns)
         move(&batch.dns, &chunk.dns)
         move(&batch.http, &chunk.http)
         move(&batch.ssl, &chunk.ssl)
+        move(&batch.conns, &chunk.conns)
         move(&batch.weirds, &chunk.weirds)
         return chunk
     }

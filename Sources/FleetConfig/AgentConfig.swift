@@ -76,6 +76,9 @@ public struct AgentConfig: Sendable, Hashable {
     public var metrics: HostAndPort? = HostAndPort(host: "127.0.0.1", port: 9464)
     /// `vpc_cidrs`: networks reported in the hello as this agent's VPC.
     public var vpcCIDRs: [IPNetwork] = []
+    /// `addresses`: the VM's own addresses, reported in the hello. Empty (the default): a live capture reports
+    /// the capture interface's addresses; a `read` replay reports none.
+    public var addresses: [IPAddress] = []
     /// `drain_timeout`: after a replay ends, how long to wait for acknowledgements (default 60 s).
     public var drainTimeout: Duration = .seconds(60)
     /// `log_level` (default info).
@@ -155,6 +158,7 @@ public struct AgentConfig: Sendable, Hashable {
             metrics = try root.hostPort("metrics") ?? metrics
         }
         vpcCIDRs = try root.networks("vpc_cidrs") ?? vpcCIDRs
+        addresses = try root.addresses("addresses") ?? addresses
         drainTimeout = try root.duration("drain_timeout", in: .seconds(1)...(.seconds(86_400))) ?? drainTimeout
         logLevel = try root.choice("log_level", Self.logLevels) ?? logLevel
         try root.finish()

@@ -152,6 +152,22 @@ struct ConfigMapping {
         return networks
     }
 
+    /// A list of IP addresses such as `172.31.6.55`.
+    mutating func addresses(_ key: String) throws(ConfigError) -> [IPAddress]? {
+        guard let node = try value(key) else { return nil }
+        guard case .sequence(let sequence) = node else { throw error(key, node, "expected a list of IP addresses") }
+        var addresses: [IPAddress] = []
+        for (index, item) in sequence.enumerated() {
+            guard case .scalar(let scalar) = item, let address = IPAddress(scalar.string) else {
+                throw ConfigError(
+                    key: Self.join(path, key) + "[\(index)]", "expected an IP address such as 172.31.6.55, got \(Self.show(item))",
+                    line: item.mark.map { $0.line })
+            }
+            addresses.append(address)
+        }
+        return addresses
+    }
+
     // MARK: Helpers
 
     /// An error about this mapping's `key` (or about the mapping itself when nil).

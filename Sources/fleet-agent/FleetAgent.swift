@@ -79,6 +79,9 @@ struct FleetAgent: AsyncParsableCommand {
     @Option(name: .customLong("vpc-cidr"), help: "A VPC network reported in the hello (repeatable; replaces the file's list).")
     var vpcCIDRs: [String] = []
 
+    @Option(name: .customLong("address"), help: "An address of this VM reported in the hello (repeatable; replaces the file's list; default: the capture interface's addresses).")
+    var addresses: [String] = []
+
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical (default info).")
     var logLevel: String?
 
@@ -153,6 +156,12 @@ struct FleetAgent: AsyncParsableCommand {
                 return network
             }
         }
+        if !addresses.isEmpty {
+            settings.addresses = try addresses.map { text in
+                guard let address = IPAddress(text) else { throw ValidationError("--address: not an IP address: \(text)") }
+                return address
+            }
+        }
         if let logLevel { settings.logLevel = logLevel }
         do { try settings.validate() } catch { throw ValidationError("\(error)") }
         return settings
@@ -189,6 +198,10 @@ struct FleetAgent: AsyncParsableCommand {
         shipperConfiguration.vpcCIDRs = settings.vpcCIDRs.map {
             WireCIDR(address: $0.address, prefixLength: UInt8(clamping: $0.prefixLength))
         }
+        // The VM's addresses: configured, else those of the capture interface (none for a replay).
+        shipperConfiguration.interfaceAddresses =
+            !settings.addresses.isEmpty ? settings.addresses
+            : settings.read == nil ? settings.interface.map { InterfaceAddresses.of(interface: $0) } ?? [] : []
         let shipper = try Shipper(configuration: shipperConfiguration, spool: spoolStore, logger: logger, metrics: agentMetrics)
 
         let source = try openSource(settings, aggregatorHost: host, aggregatorPort: port)

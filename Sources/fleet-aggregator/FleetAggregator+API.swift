@@ -11,7 +11,7 @@ import StorageSQLite
 extension FleetAggregator {
     /// The query API over `store`, or nil without `--api`.
     func makeAPIServer(
-        store: some AggregatorStore, ingest: IngestServer, logger: Logger
+        store: some AggregatorStore, ingest: IngestServer, detection: DetectionCounters, logger: Logger
     ) async throws -> (server: QueryAPIServer, host: String)? {
         guard let api else { return nil }
         let address = try HostPort(parsing: api)
@@ -25,6 +25,13 @@ extension FleetAggregator {
             ("fleet_ingest_protocol_errors", "Connections closed for protocol errors"),
             ("fleet_ingest_auth_failures", "Connections refused for a bad agent token"),
         ].map { registry.makeGauge(descriptor: MetricNameDescriptor(metricName: $0.0, unitName: "total", helpText: $0.1)) }
+        let detectionGauges = [
+            ("fleet_detection_batches_evaluated", "total", "Committed batches run through the detectors"),
+            ("fleet_detection_batches_dropped", "total", "Committed batches not evaluated (detection queue full)"),
+            ("fleet_detection_findings_written", "total", "Findings written to the store"),
+            ("fleet_detection_store_failures", "total", "Failed finding-store writes (retried)"),
+            ("fleet_detection_findings_unwritten", "", "Changed findings not yet written to the store"),
+        ].map { registry.makeGauge(descriptor: MetricNameDescriptor(metricName: $0.0, unitName: $0.1, helpText: $0.2)) }
         // The aggregator's findings live in the same store when the backend keeps them.
         let findings: any FindingStore = store
         let server = QueryAPIServer(
@@ -37,6 +44,13 @@ extension FleetAggregator {
                     snapshot.protocolErrors, snapshot.authenticationFailures,
                 ]
                 for (gauge, value) in zip(gauges, values) { gauge.set(Double(value)) }
+                // Evaluated is read before unwritten (see DetectionCounters.Snapshot.findingsUnwritten).
+                let detected = detection.snapshot
+                let detectionValues = [
+                    detected.batchesEvaluated, detected.batchesDropped, detected.findingsWritten,
+                    detected.storeFailures, detected.findingsUnwritten,
+                ]
+                for (gauge, value) in zip(detectionGauges, detectionValues) { gauge.set(Double(value)) }
             },
             logger: logger)
         return (server, address.host)

@@ -56,6 +56,9 @@ struct FleetAggregator: AsyncParsableCommand {
     @Option(help: "Delete records older than this (90m, 24h, 7d; 0 keeps everything).")
     var retention: String = "7d"
 
+    @Option(help: "Warm-up per agent, in packet time from its first record: unexplained destinations are not alarms before it ends (default 5m; 0 turns it off, e.g. to judge a replayed capture like `fleetctl analyze`).")
+    var warmUp: String?
+
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical (default info).")
     var logLevel: String?
 
@@ -87,8 +90,19 @@ struct FleetAggregator: AsyncParsableCommand {
         guard retention == "0" || QueryTime.duration(retention) != nil else {
             throw ValidationError("--retention \(retention): expected a duration such as 7d, 24h or 0")
         }
+        _ = try warmUpDuration()
         do { try settings.validate() } catch { throw ValidationError("\(error)") }
         return settings
+    }
+
+    /// `--warm-up` as a duration (nil: the default); `0` is `.zero`.
+    func warmUpDuration() throws -> NetworkDuration? {
+        guard let warmUp else { return nil }
+        if warmUp == "0" { return .zero }
+        guard let duration = QueryTime.duration(warmUp) else {
+            throw ValidationError("--warm-up \(warmUp): expected a duration such as 5m, 90s or 0")
+        }
+        return duration
     }
 
     func run() async throws {
@@ -137,7 +151,8 @@ struct FleetAggregator: AsyncParsableCommand {
         let address = settings.listen
         try await flowStore.migrate()
         logger.info("store ready", metadata: ["store.backend": "\(flowStore.backendName)"])
-        let detection = try await DetectionService.start(noiseFile: noise, store: flowStore, logger: logger)
+        let detection = try await DetectionService.start(
+            noiseFile: noise, warmUp: try warmUpDuration(), store: flowStore, logger: logger)
 
         let tls = try settings.tls.cert.map { cert in
             try IngestTLS.serverContext(certificatePath: cert, privateKeyPath: settings.tls.key ?? "")
@@ -147,7 +162,8 @@ struct FleetAggregator: AsyncParsableCommand {
                 host: address.host, port: address.port, authenticator: authenticator, tls: tls),
             store: flowStore, observer: detection, logger: logger)
         async let detectionRun: Void = detection.run()
-        let apiServer = try await makeAPIServer(store: flowStore, ingest: server, logger: logger)
+        let apiServer = try await makeAPIServer(
+            store: flowStore, ingest: server, detection: detection.counters, logger: logger)
         let retentionService = makeRetention(store: flowStore, logger: logger)
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await server.run() }

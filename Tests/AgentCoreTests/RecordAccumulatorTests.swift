@@ -54,6 +54,24 @@ import Testing
         #expect(accumulator.pending.isEmpty && accumulator.pendingBytes == 0)
     }
 
+    @Test func splitsShipNamesAndRequestsBeforeConnections() {
+        // A DNS answer (and an HTTP request) completed in the same drain as the connections after them must not
+        // be cut into a later batch than those connections: the aggregator judges batches in order.
+        var mixed = Self.batch(0..<5)
+        let id = ConnID(
+            originatorHost: .v4(0x0A00_0001), originatorPort: 5353, responderHost: .v4(0x0A00_0002), responderPort: 53)
+        mixed.dns = (0..<2).map { DNSRecord(ts: NetworkTime(seconds: Int64($0), microseconds: 0), uid: "D\($0)", id: id, proto: .udp) }
+        mixed.http = [HTTPRecord(ts: NetworkTime(seconds: 1, microseconds: 0), uid: "H0", id: id, transDepth: 1)]
+        var accumulator = RecordAccumulator(policy: BatchPolicy(maxRecords: 4))
+        let flushes = accumulator.add(mixed, now: Self.start)
+        #expect(flushes.map(\.records.count) == [4, 4])
+        #expect(flushes.first?.records.dns.map(\.uid) == ["D0", "D1"])
+        #expect(flushes.first?.records.http.map(\.uid) == ["H0"])
+        #expect(flushes.first?.records.conns.map(\.uid) == ["C0"])
+        #expect(flushes.last?.records.conns.map(\.uid) == ["C1", "C2", "C3", "C4"])
+        #expect(accumulator.pending.isEmpty)
+    }
+
     @Test func flushesWhenEstimatedBytesReachTheLimit() {
         let one = RecordSizeEstimate.bytes(of: Self.batch(0..<1))
         #expect(one > 100)

@@ -18,7 +18,11 @@ import Testing
         try await store.findings(FindingQuery(detector: InjectionCallbackDetector.name))
     }
 
-    @Test func storyCaptureGivesTheSameCriticalFindingAsFleetctlAnalyze() async throws {
+    /// With the agent's default batching, and with tiny batches that split every drain: a split ships DNS/HTTP/SSL
+    /// records before conns (AgentCore's RecordAccumulator.removeFirst), so no conn is judged before the DNS answer
+    /// that explains it, and the findings equal fleetctl analyze's.
+    @Test(arguments: [BatchPolicy().maxRecords, 3])
+    func storyCaptureGivesTheSameCriticalFindingAsFleetctlAnalyze(maxRecords: Int) async throws {
         let file = try #require(TestSupport.trace("story-reverse-shell.pcap"))
         let directory = TestSupport.TemporaryDirectory()
         defer { directory.cleanUp() }
@@ -29,9 +33,7 @@ import Testing
         let expected = try #require(offline.first { $0.detector == InjectionCallbackDetector.name })
         #expect(expected.severity == .critical)
 
-        // The agent's default batching. (Tiny batches split a drain by record kind, conns first — AgentCore's
-        // RecordAccumulator.removeFirst — so a conn can be judged before the DNS answer shipped after it.)
-        let batches = try await TestSupport.producedBatches(file)
+        let batches = try await TestSupport.producedBatches(file, policy: BatchPolicy(maxRecords: maxRecords))
         let store = try await TestSupport.store(directory.file("agg.sqlite"))
         let clock = ManualClock(F.time(0))
         let service = F.service(store: store, clock: clock)
@@ -49,6 +51,8 @@ import Testing
         let counters = service.counters.snapshot
         #expect(counters.batchesDropped == 0)
         #expect(counters.batchesEvaluated == UInt64(batches.filter { !$0.records.isEmpty }.count))
+        #expect(counters.findingsUnwritten == 0)
+        #expect(counters.findingsWritten > 0)
         let stored = try await Self.injectionCallbacks(store)
         try #require(stored.count == 1)
         let finding = stored[0]
@@ -65,9 +69,9 @@ import Testing
         for key in ["callback", "attacker", "injected_uri", "http_uid", "callback_uid", "callback_flow", "techniques"] {
             #expect(finding.evidence(key) == expected.evidence(key), "evidence \(key)")
         }
-        // Every finding fleetctl analyze reports at medium or above is in the store too.
-        let all = try await store.findings(FindingQuery(minimumSeverity: .medium))
-        #expect(Set(all.map(\.id)) == Set(offline.filter { $0.severity >= .medium }.map(\.id)))
+        // Every finding fleetctl analyze reports is in the store too, at the same severity.
+        let all = try await store.findings(FindingQuery())
+        #expect(Set(all.map { "\($0.id) \($0.severity)" }) == Set(offline.map { "\($0.id) \($0.severity)" }))
     }
 
     @Test func dnsAnswerShippedByOneAgentExplainsAnotherAgentsConnection() async throws {
@@ -103,6 +107,37 @@ import Testing
         #expect(noise.classify(F.address("10.0.3.3"), agent: "vm-a") == .intraVPC)
         #expect(noise.classify(F.address("10.0.3.3"), agent: "vm-b") == .otherPrivate)
         #expect(noise.classify(F.address("172.31.0.2"), agent: "vm-b") == .cloudService("vpc-resolver"))
+    }
+
+    /// A replayed capture is months old: the agent registers "now" on the wall clock, but its warm-up runs in
+    /// packet time from its first record, so a connection 400 s into the capture is judged, one at 10 s is not.
+    @Test func warmUpFollowsPacketTimeNotTheWallClock() async throws {
+        let directory = TestSupport.TemporaryDirectory()
+        defer { directory.cleanUp() }
+        let store = try await TestSupport.store(directory.file("agg.sqlite"))
+        var configuration = DetectionServiceConfiguration()
+        configuration.engine.warmUp = .seconds(300)
+        configuration.tickInterval = .milliseconds(20)
+        let clock = ManualClock(F.time(90 * 86_400))
+        let service = DetectionService(
+            configuration: configuration, findings: store, now: clock.now, logger: TestSupport.logger)
+        let early = F.address("203.0.113.7")
+        let late = F.address("203.0.113.8")
+        try await F.running(service) {
+            try await TestSupport.withAggregator(store: store, observer: service) { server in
+                var first = RecordBatch()
+                first.conns = [F.conn("CW1", at: 10, F.vm, 44_000, early, 4444, duration: 2)]
+                var second = RecordBatch()
+                second.conns = [F.conn("CW2", at: 400, F.vm, 44_001, late, 4444, duration: 2)]
+                let answers = try await F.ship(port: server.localPort, [
+                    F.hello("vm-replay", vpc: "172.31.0.0/16"), F.batch("vm-replay", 1, first),
+                    F.batch("vm-replay", 2, second),
+                ])
+                #expect(answers.count == 3)
+            }
+        }
+        let unexplained = try await store.findings(FindingQuery(detector: UnexplainedDirectIPDetector.name))
+        #expect(unexplained.map(\.id) == ["unexplained-direct-ip:vm-replay/203.0.113.8"])
     }
 
     @Test func secondInjectionWithTheSameCallbackUpdatesTheFinding() async throws {

@@ -34,6 +34,7 @@ enum Deploy {
         #expect(config.firstInterimDelay == .seconds(5))
         #expect(config.metrics == HostAndPort(host: "127.0.0.1", port: 9464))
         #expect(config.vpcCIDRs.map(\.description) == ["172.31.0.0/16", "fd00:ec2::/32"])
+        #expect(config.addresses.isEmpty)
         #expect(config.drainTimeout == .seconds(60))
         #expect(config.logLevel == "info")
         try config.validate()
@@ -70,6 +71,11 @@ enum Deploy {
         #expect(config.flowTimeouts.icmp == .seconds(120))
     }
 
+    @Test func addressesAreAList() throws {
+        let config = try AgentConfig(yaml: "addresses: [172.31.6.55, 'fd00:ec2::55']")
+        #expect(config.addresses.map(\.description) == ["172.31.6.55", "fd00:ec2::55"])
+    }
+
     static let badValues: [(yaml: String, key: String, fragment: String)] = [
         ("aggregator: nope", "aggregator", "expected HOST:PORT"),
         ("aggregator: host:99999", "aggregator", "expected HOST:PORT"),
@@ -84,6 +90,8 @@ enum Deploy {
         ("flow_timeouts: {tcp: -5s}", "flow_timeouts.tcp", "expected a duration"),
         ("vpc_cidrs: [10.0.0.0/8, 10.0.0.0/99]", "vpc_cidrs[1]", "expected a CIDR"),
         ("vpc_cidrs: 10.0.0.0/8", "vpc_cidrs", "expected a list"),
+        ("addresses: [172.31.6.55, 172.31.6.999]", "addresses[1]", "expected an IP address"),
+        ("addresses: 172.31.6.55", "addresses", "expected a list"),
         ("log_level: loud", "log_level", "expected one of"),
         ("agent_id: [a, b]", "agent_id", "expected a single value"),
         ("intreface: eth0", "intreface", "unknown key"),

@@ -14,8 +14,8 @@ CAPTURES/NAME.pcap made by make-scenarios.sh), gets the findings through a mode,
 
 Modes (a mode is a class with `findings(scenario, capture) -> list of finding dicts`):
 - analyze: `fleetctl analyze CAPTURE -o json --noise NOISE` (offline, one capture = one agent);
-- agent:   capture -> fleet-agent --read -> fleet-aggregator -> query findings (not wired yet: the
-           aggregator does not run detectors nor serve findings; see AgentMode).
+- agent:   capture -> fleet-agent --read -> fleet-aggregator on loopback -> `fleetctl anomalies -o json`
+           (see AgentMode).
 
 Exit status: 0 when recall is 100 % and no benign flow is flagged above low, 1 otherwise, 2 on usage
 errors or when a required capture is missing.
@@ -24,9 +24,15 @@ import argparse
 import glob
 import json
 import os
+import secrets
+import shutil
+import signal
+import socket
 import subprocess
 import sys
 import tempfile
+import time
+import urllib.request
 
 SEVERITIES = ["info", "low", "medium", "high", "critical"]
 
@@ -38,7 +44,7 @@ def rank(severity):
 class AnalyzeMode:
     name = "analyze"
 
-    def __init__(self, fleetctl, noise):
+    def __init__(self, fleetctl, noise, *_):
         self.fleetctl = fleetctl
         self.noise = noise
 
@@ -55,18 +61,123 @@ class AnalyzeMode:
 
 
 class AgentMode:
-    """Second mode, for the integrator: ship CAPTURE with `fleet-agent --read CAPTURE --agent-id NAME
-    --plaintext --aggregator 127.0.0.1:PORT` into a `fleet-aggregator --listen 127.0.0.1:PORT --store DB
-    --allow-any-agent --plaintext` started with the same noise config, wait for exit 0 (every batch
-    acknowledged), then query the aggregator's findings (`fleetctl anomalies --since 1h -o json` or the
-    API) and return them as the same dicts `fleetctl analyze -o json` prints."""
+    """Agent -> aggregator: for each capture, a fresh `fleet-aggregator` on loopback (free ports, a temp
+    SQLite store, `--retention 0` because captures are old, `--warm-up 0` like the offline analysis, the
+    scenario's noise file, the query API with a random token), then `fleet-agent --read CAPTURE
+    --plaintext --metrics off` to exit 0 (every batch acknowledged), then waits on the aggregator's
+    /metrics until detection has evaluated every stored batch and written its findings, and takes
+    `fleetctl anomalies --since 1 -o json` (a window from the epoch: replayed captures keep their packet
+    times). One aggregator per scenario, so the fleet-wide DNS index never leaks between scenarios;
+    both processes are ended by PID."""
     name = "agent"
 
-    def __init__(self, *args):
-        pass
+    def __init__(self, fleetctl, noise, aggregator="fleet-aggregator", agent="fleet-agent"):
+        self.fleetctl = fleetctl
+        self.noise = noise
+        self.aggregator = aggregator
+        self.agent = agent
+
+    @staticmethod
+    def free_port():
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            return sock.getsockname()[1]
+
+    @staticmethod
+    def stop(process):
+        if process is None or process.poll() is not None:
+            return
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=10)
+
+    def metrics(self, api, token):
+        request = urllib.request.Request("http://%s/metrics" % api, headers={"Authorization": "Bearer " + token})
+        with urllib.request.urlopen(request, timeout=5) as response:
+            text = response.read().decode()
+        values = {}
+        for line in text.splitlines():
+            if line and not line.startswith("#"):
+                name, _, value = line.rpartition(" ")
+                values[name.split("{")[0]] = float(value)
+        return values
 
     def findings(self, scenario, capture):
-        raise NotImplementedError("agent mode: the aggregator does not run detectors / serve findings yet")
+        work = tempfile.mkdtemp(prefix="fw-agentmode-")
+        aggregator = agent = None
+        try:
+            token = secrets.token_hex(24)
+            with open(os.path.join(work, "api-token"), "w") as handle:
+                handle.write(token)
+            ingest = "127.0.0.1:%d" % self.free_port()
+            api = "127.0.0.1:%d" % self.free_port()
+            command = [self.aggregator, "--listen", ingest, "--api", api,
+                       "--api-token-file", os.path.join(work, "api-token"),
+                       "--store", os.path.join(work, "fleet.sqlite"), "--allow-any-agent", "--plaintext",
+                       "--retention", "0", "--warm-up", "0", "--log-level", "warning"]
+            noise = scenario.get("noise", self.noise)
+            if noise:
+                command += ["--noise", noise]
+            log = open(os.path.join(work, "aggregator.log"), "w")
+            aggregator = subprocess.Popen(command, stdout=log, stderr=log)
+            deadline = time.monotonic() + 60
+            while True:
+                try:
+                    self.metrics(api, token)
+                    break
+                except OSError:
+                    if aggregator.poll() is not None or time.monotonic() > deadline:
+                        raise RuntimeError("fleet-aggregator did not start: " + self.tail(work, "aggregator.log"))
+                    time.sleep(0.05)
+
+            agent = subprocess.Popen(
+                [self.agent, "--read", capture, "--aggregator", ingest, "--plaintext", "--metrics", "off",
+                 "--agent-id", scenario["name"], "--hostname", scenario["name"], "--token", "scenario",
+                 "--spool", os.path.join(work, "spool"), "--log-level", "warning"],
+                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+            output, _ = agent.communicate(timeout=300)
+            if agent.returncode != 0:
+                raise RuntimeError("fleet-agent failed (%d): %s" % (agent.returncode, output.strip()[-500:]))
+
+            # Detection runs after each batch is committed: wait until every stored batch is evaluated
+            # (or counted as dropped) and no finding is waiting to be written.
+            deadline = time.monotonic() + 60
+            while True:
+                values = self.metrics(api, token)
+                stored = values.get("fleet_ingest_batches_stored_total", -1)
+                judged = values.get("fleet_detection_batches_evaluated_total", 0) + values.get(
+                    "fleet_detection_batches_dropped_total", 0)
+                if stored >= 1 and judged >= stored and values.get("fleet_detection_findings_unwritten", 1) == 0:
+                    if values.get("fleet_detection_batches_dropped_total", 0):
+                        raise RuntimeError("detection queue dropped batches")
+                    break
+                if aggregator.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError("detection did not finish: %s %s" % (values, self.tail(work, "aggregator.log")))
+                time.sleep(0.05)
+
+            result = subprocess.run(
+                [self.fleetctl, "anomalies", "--server", api, "--token", token, "--since", "1",
+                 "--limit", "100000", "-o", "json"], capture_output=True, text=True, timeout=60)
+            if result.returncode != 0:
+                raise RuntimeError("fleetctl anomalies failed (%d): %s" % (result.returncode, result.stderr.strip()[-500:]))
+            return [json.loads(line) for line in result.stdout.splitlines() if line.strip()]
+        finally:
+            if agent is not None and agent.poll() is None:
+                agent.kill()
+                agent.wait(timeout=10)
+            self.stop(aggregator)
+            shutil.rmtree(work, ignore_errors=True)
+
+    @staticmethod
+    def tail(work, name):
+        try:
+            with open(os.path.join(work, name)) as handle:
+                return handle.read()[-800:]
+        except OSError:
+            return ""
 
 
 def addresses_of(finding):
@@ -127,6 +238,8 @@ def main():
     parser = argparse.ArgumentParser(description="Recall and false positives of the detectors on the scenarios.")
     parser.add_argument("--mode", choices=["analyze", "agent"], default="analyze")
     parser.add_argument("--fleetctl", default="fleetctl")
+    parser.add_argument("--aggregator", default="fleet-aggregator", help="fleet-aggregator binary (agent mode)")
+    parser.add_argument("--agent", default="fleet-agent", help="fleet-agent binary (agent mode)")
     parser.add_argument("--scenarios", required=True, help="folder of scenario folders (manifest.json each)")
     parser.add_argument("--captures", help="folder of live captures (NAME.pcap) made by make-scenarios.sh")
     parser.add_argument("--root", required=True, help="repository root (fixture paths are relative to it)")
@@ -136,7 +249,7 @@ def main():
     args = parser.parse_args()
 
     noise = os.path.join(args.scenarios, "noise.conf")
-    mode = {"analyze": AnalyzeMode, "agent": AgentMode}[args.mode](args.fleetctl, noise)
+    mode = {"analyze": AnalyzeMode, "agent": AgentMode}[args.mode](args.fleetctl, noise, args.aggregator, args.agent)
     total_steps = found_steps = total_fp = evaluated = 0
     skipped, report, missing = [], [], False
     for path in sorted(glob.glob(os.path.join(args.scenarios, "*", "manifest.json"))):

@@ -12,6 +12,7 @@ public final class DetectionCounters: Sendable {
     let findingsWritten = Atomic<UInt64>(0)
     let storeFailures = Atomic<UInt64>(0)
     let ticks = Atomic<UInt64>(0)
+    let findingsUnwritten = Atomic<UInt64>(0)
 
     /// Creates zeroed counters.
     public init() {}
@@ -22,11 +23,12 @@ public final class DetectionCounters: Sendable {
             batchesQueued: batchesQueued.load(ordering: .relaxed),
             batchesDropped: batchesDropped.load(ordering: .relaxed),
             recordsDropped: recordsDropped.load(ordering: .relaxed),
-            batchesEvaluated: batchesEvaluated.load(ordering: .relaxed),
+            batchesEvaluated: batchesEvaluated.load(ordering: .sequentiallyConsistent),
             findingsChanged: findingsChanged.load(ordering: .relaxed),
             findingsWritten: findingsWritten.load(ordering: .relaxed),
             storeFailures: storeFailures.load(ordering: .relaxed),
-            ticks: ticks.load(ordering: .relaxed))
+            ticks: ticks.load(ordering: .relaxed),
+            findingsUnwritten: findingsUnwritten.load(ordering: .sequentiallyConsistent))
     }
 
     /// Plain values of the counters.
@@ -47,5 +49,8 @@ public final class DetectionCounters: Sendable {
         public var storeFailures: UInt64
         /// Timer ticks handled.
         public var ticks: UInt64
+        /// Changed findings waiting to be written (a gauge). Updated before ``batchesEvaluated``, so once
+        /// every stored batch is evaluated and this is 0, their findings are queryable.
+        public var findingsUnwritten: UInt64
     }
 }

@@ -1,22 +1,27 @@
 import Detectors
 import FleetConfig
+public import FleetModel
 public import Logging
 public import Storage
 
 extension DetectionService {
     /// The executable's setup: loads `noiseFile` (if any), creates the service on the wall clock with the
     /// live defaults, and restores fleet context and names from `store`.
+    /// - Parameter warmUp: each agent's warm-up (packet time from its first record); nil keeps the engine's
+    ///   default (5 min), `.zero` turns it off (`fleet-aggregator --warm-up 0`).
     /// - Throws: ``NoiseFileError`` for a bad noise file; the store's error.
     public static func start(
-        noiseFile: String?, store: any FlowStore & FindingStore, logger: Logger
+        noiseFile: String?, warmUp: NetworkDuration? = nil, store: any FlowStore & FindingStore, logger: Logger
     ) async throws -> DetectionService {
         var configuration = DetectionServiceConfiguration()
         if let noiseFile { configuration.noise = try NoiseFile.load(noiseFile) }
+        if let warmUp { configuration.engine.warmUp = max(.zero, warmUp) }
         let service = DetectionService(configuration: configuration, findings: store, now: WallClock.now, logger: logger)
         let summary = try await service.restore(from: store)
         logger.info("detection ready", metadata: [
             "restore.agents": "\(summary.agents)", "restore.dns_records": "\(summary.dnsRecords)",
             "restore.name_records": "\(summary.nameRecords)", "noise.file": "\(noiseFile ?? "-")",
+            "detection.warm_up_s": "\(configuration.engine.warmUp.microseconds / 1_000_000)",
         ])
         return service
     }

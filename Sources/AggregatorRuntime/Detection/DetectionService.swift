@@ -141,8 +141,9 @@ public actor DetectionService: IngestObserver {
     public func evaluate(_ batch: IngestBatch) {
         applyRegistrations()
         let changed = engine.ingest(batch.records, agent: batch.agent.rawValue)
-        counters.batchesEvaluated.add(1, ordering: .relaxed)
         note(changed)
+        // After `note`: a reader that sees this batch evaluated and nothing unwritten knows its findings are stored.
+        counters.batchesEvaluated.add(1, ordering: .sequentiallyConsistent)
         lastBatch = (engine.now, now())
     }
 
@@ -206,6 +207,7 @@ public actor DetectionService: IngestObserver {
         guard !changed.isEmpty else { return }
         counters.findingsChanged.add(UInt64(changed.count), ordering: .relaxed)
         for finding in changed { unwritten[finding.id] = finding }
+        counters.findingsUnwritten.store(UInt64(unwritten.count), ordering: .sequentiallyConsistent)
     }
 
     /// Writes pending findings, one write at a time; on failure keeps them for the next tick.
@@ -220,6 +222,7 @@ public actor DetectionService: IngestObserver {
             do {
                 try await findingStore.upsertFindings(findings)
                 counters.findingsWritten.add(UInt64(findings.count), ordering: .relaxed)
+                counters.findingsUnwritten.store(UInt64(unwritten.count), ordering: .sequentiallyConsistent)
             } catch {
                 counters.storeFailures.add(1, ordering: .relaxed)
                 logger.error("finding store write failed; retrying on the next tick", metadata: [
