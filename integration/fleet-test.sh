@@ -70,14 +70,6 @@ INGEST="$AGG_ADDR:7070"
 API=127.0.0.1:7071
 
 svc() { local ns=$1 log=$2; shift 2; fw_spawn "$ns" "$log" "$PY" -u "$SERVICES" "$@"; }
-wait_for() {
-    local ns=$1 port=$2 i
-    for i in $(seq 100); do
-        fw_exec "$ns" ss -Hltn "sport = :$port" 2>/dev/null | grep -q LISTEN && return 0
-        sleep 0.1
-    done
-    fw_log "service :$port in $ns did not come up"; return 1
-}
 now() { date +%s.%N; }
 elapsed() { "$PY" -c "import sys; print('%.1f' % (float(sys.argv[2]) - float(sys.argv[1])))" "$1" "$2"; }
 fctl() {
@@ -103,14 +95,9 @@ start_services() {
     svc gh web-gh web --name github.com --cert "$cert" --key "$key"
     svc joke web-joke web --name api.chucknorris.io --cert "$cert" --key "$key"
     svc atk listener listener --port 3000 --hold "$FW_HOLD"
-    wait_for vm1 3000; wait_for vm1 22; wait_for vm2 5432; wait_for vm3 5432; wait_for vm3 22
-    wait_for meta 80; wait_for gh 443; wait_for joke 443; wait_for atk 3000
-    local i
-    for i in $(seq 50); do
-        fw_exec dns "$PY" "$SERVICES" dnsq --server "${FW_ADDR[dns]}" --name github.com | grep -q answer && return 0
-        sleep 0.1
-    done
-    fw_log "dnsmasq did not answer"; return 1
+    fw_wait_listen vm1 3000; fw_wait_listen vm1 22; fw_wait_listen vm2 5432; fw_wait_listen vm3 5432; fw_wait_listen vm3 22
+    fw_wait_listen meta 80; fw_wait_listen gh 443; fw_wait_listen joke 443; fw_wait_listen atk 3000
+    fw_wait_resolver "$PY" "$SERVICES"
 }
 
 # The aggregator (again on the same store after the SIGKILL); waits for its query API.

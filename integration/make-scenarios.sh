@@ -44,15 +44,6 @@ FW_HOLD=${FW_HOLD:-15}
 svc() { local ns=$1 log=$2; shift 2; fw_spawn "$ns" "$log" "$PY" -u "$SERVICES" "$@"; }
 # run NS LOG SUBCOMMAND ARGS...: a client in the foreground.
 run() { local ns=$1 log=$2; shift 2; fw_exec "$ns" "$PY" -u "$SERVICES" "$@" >>"$FW_STATE/log/$log.log" 2>&1; }
-# wait_for NS PORT: until something listens on TCP PORT in NS (asked with ss: no probe connection).
-wait_for() {
-    local ns=$1 port=$2 i
-    for i in $(seq 100); do
-        fw_exec "$ns" ss -Hltn "sport = :$port" 2>/dev/null | grep -q LISTEN && return 0
-        sleep 0.1
-    done
-    fw_log "service :$port in $ns did not come up"; return 1
-}
 # wait_pids PID...: waits for background clients (they end on their own).
 wait_pids() { local pid; for pid in "$@"; do wait "$pid" || true; done; }
 
@@ -75,22 +66,16 @@ start_services() {
     svc c2 web-c2 web --name c2 --port 8443
     svc atk listener-3000 listener --port 3000 --hold "$FW_HOLD"
     svc atk listener-4444 listener --port 4444 --hold "$FW_HOLD"
-    wait_for vm1 3000
-    wait_for vm1 22
-    wait_for vm2 5432
-    wait_for meta 80
-    wait_for gh 443
-    wait_for joke 443
-    wait_for c2 8443
-    wait_for atk 3000
-    wait_for atk 4444
-    # dnsmasq: one answer proves it listens (asked from its own namespace, not captured).
-    local i
-    for i in $(seq 50); do
-        fw_exec dns "$PY" "$SERVICES" dnsq --server "${FW_ADDR[dns]}" --name github.com | grep -q answer && return 0
-        sleep 0.1
-    done
-    fw_log "dnsmasq did not answer"; return 1
+    fw_wait_listen vm1 3000
+    fw_wait_listen vm1 22
+    fw_wait_listen vm2 5432
+    fw_wait_listen meta 80
+    fw_wait_listen gh 443
+    fw_wait_listen joke 443
+    fw_wait_listen c2 8443
+    fw_wait_listen atk 3000
+    fw_wait_listen atk 4444
+    fw_wait_resolver "$PY" "$SERVICES"
 }
 
 capture_start() {

@@ -195,3 +195,24 @@ fw_teardown() {
     fi
     FW_STATE=
 }
+
+# fw_wait_listen NS PORT: waits (up to 10 s) until a TCP socket listens on PORT inside NS.
+fw_wait_listen() {
+    local ns=$1 port=$2 i
+    for i in $(seq 100); do
+        fw_exec "$ns" ss -Hltn "sport = :$port" 2>/dev/null | grep -q LISTEN && return 0
+        sleep 0.1
+    done
+    fw_log "service :$port in $ns did not come up"; return 1
+}
+
+# fw_wait_resolver PYTHON SERVICES_PY: waits (up to 5 s) until dnsmasq answers a query for github.com,
+# asked from the resolver's own namespace (so no capture sees it).
+fw_wait_resolver() {
+    local python=$1 services=$2 i
+    for i in $(seq 50); do
+        fw_exec dns "$python" "$services" dnsq --server "${FW_ADDR[dns]}" --name github.com | grep -q answer && return 0
+        sleep 0.1
+    done
+    fw_log "dnsmasq did not answer"; return 1
+}

@@ -6,7 +6,7 @@ drive() {
     local pids=() port
     for port in 5001 5003 5004 5006; do svc atk "listener-$port" listener --port "$port" --hold 6; done
     svc atk web-5007 web --name stage --port 5007
-    for port in 5001 5003 5004 5006 5007; do wait_for atk "$port"; done
+    for port in 5001 5003 5004 5006 5007; do fw_wait_listen atk "$port"; done
     svc vm1 noise-evasions noise --duration 40 --rounds 5 --pause 5; pids+=("$FW_LAST_PID")
     svc vm2 health-evasions visitor --host "${FW_ADDR[vm1]}" --path /health --count 5 --pause 5; pids+=("$FW_LAST_PID")
     sleep 4
