@@ -82,7 +82,7 @@ let package = Package(
         .target(
             name: "StoragePostgres",
             dependencies: [
-                "Storage", "FleetModel",
+                "Storage", "FleetModel", "FleetWire",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
