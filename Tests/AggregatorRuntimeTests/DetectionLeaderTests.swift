@@ -45,10 +45,13 @@ struct DetectionLeaderTests {
         var port: Int { server.localPort }
         var leads: Bool { leader.counters.snapshot.leader == 1 }
 
+        /// Leader first (it writes its last findings through the pool), then ingest, then the pool.
         func stop() async {
-            server.close()
-            for task in tasks.reversed() { task.cancel() }
-            for task in tasks { await task.value }
+            for task in tasks.reversed() {
+                if task == tasks[1] { server.close() }
+                task.cancel()
+                await task.value
+            }
         }
     }
 

@@ -98,10 +98,10 @@ final class ProcessHarness {
 
     /// Starts an aggregator (plain TCP, any agent) on `port` (0: a free one) and waits until it
     /// listens; returns it with its port.
-    func startAggregator(store: String, port: Int = 0) async throws -> (Child, Int) {
+    func startAggregator(store: String, port: Int = 0, extra: [String] = []) async throws -> (Child, Int) {
         let child = try start("fleet-aggregator", [
             "--listen", "127.0.0.1:\(port)", "--store", store, "--plaintext", "--allow-any-agent", "--retention", "0", "--log-level", "info",
-        ])
+        ] + extra)
         let deadline = ContinuousClock.now + .seconds(30)
         while ContinuousClock.now < deadline {
             if let range = child.log.range(of: #"listen\.port=(\d+)"#, options: .regularExpression),
@@ -118,8 +118,15 @@ final class ProcessHarness {
     func startAgent(
         capture: String, port: Int, spool: String, speed: Double? = nil, batchRecords: Int = 200, agentID: String = "agent-1"
     ) throws -> Child {
+        try startAgent(capture: capture, ports: [port], spool: spool, speed: speed, batchRecords: batchRecords, agentID: agentID)
+    }
+
+    /// Starts an agent replaying `capture` into the aggregators on 127.0.0.1:`ports` (in that order of preference).
+    func startAgent(
+        capture: String, ports: [Int], spool: String, speed: Double? = nil, batchRecords: Int = 200, agentID: String = "agent-1"
+    ) throws -> Child {
         var arguments = [
-            "--read", capture, "--aggregator", "127.0.0.1:\(port)", "--agent-id", agentID, "--spool", spool,
+            "--read", capture, "--aggregator", ports.map { "127.0.0.1:\($0)" }.joined(separator: ","), "--agent-id", agentID, "--spool", spool,
             "--plaintext", "--drain-timeout", "90", "--batch-records", "\(batchRecords)", "--log-level", "info", "--metrics", "off",
         ]
         if let speed { arguments += ["--replay-speed", "\(speed)"] }

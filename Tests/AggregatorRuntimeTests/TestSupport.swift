@@ -125,9 +125,10 @@ enum TestSupport {
 
     /// Checks the store holds exactly `expected` (conn by uid; dns/http/ssl/weird as multisets).
     static func expectStore(
-        _ store: any FlowStore, holds expected: RecordBatch, sourceLocation: SourceLocation = #_sourceLocation
+        _ store: any FlowStore, holds expected: RecordBatch, agent: AgentID? = nil,
+        sourceLocation: SourceLocation = #_sourceLocation
     ) async throws {
-        let all = RecordQuery(limit: RecordQuery.maximumLimit)
+        let all = RecordQuery(agent: agent, limit: RecordQuery.maximumLimit)
         let conns = try await store.conns(all).map(\.record)
         #expect(conns.count == Set(conns.map(\.uid)).count, "a conn uid stored twice", sourceLocation: sourceLocation)
         #expect(latestConns(conns) == latestConns(expected.conns), "conn records differ", sourceLocation: sourceLocation)
