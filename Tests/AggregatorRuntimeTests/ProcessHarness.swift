@@ -114,12 +114,15 @@ final class ProcessHarness {
         throw Failure(description: "aggregator did not start listening: \(child.log)")
     }
 
-    /// Starts an agent replaying `capture` into 127.0.0.1:`port`.
+    /// Starts an agent replaying `capture` into 127.0.0.1:`port` (then 127.0.0.1:`failoverPorts`,
+    /// given as one comma-separated `--aggregator` list).
     func startAgent(
-        capture: String, port: Int, spool: String, speed: Double? = nil, batchRecords: Int = 200, agentID: String = "agent-1"
+        capture: String, port: Int, failoverPorts: [Int] = [], spool: String, speed: Double? = nil, batchRecords: Int = 200,
+        agentID: String = "agent-1"
     ) throws -> Child {
+        let aggregators = ([port] + failoverPorts).map { "127.0.0.1:\($0)" }.joined(separator: ",")
         var arguments = [
-            "--read", capture, "--aggregator", "127.0.0.1:\(port)", "--agent-id", agentID, "--spool", spool,
+            "--read", capture, "--aggregator", aggregators, "--agent-id", agentID, "--spool", spool,
             "--plaintext", "--drain-timeout", "90", "--batch-records", "\(batchRecords)", "--log-level", "info", "--metrics", "off",
         ]
         if let speed { arguments += ["--replay-speed", "\(speed)"] }
