@@ -82,7 +82,7 @@ let package = Package(
         .target(
             name: "StoragePostgres",
             dependencies: [
-                "Storage", "FleetModel",
+                "Storage", "FleetModel", "FleetWire",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
@@ -275,7 +275,7 @@ let package = Package(
             name: "AggregatorRuntimeTests",
             dependencies: [
                 "AggregatorRuntime", "AgentRuntime", "AgentCore", "Capture", "FleetWire", "FleetModel",
-                "Storage", "StorageSQLite", "FleetCLI", "FleetTesting", "FlowTracking", "Detectors",
+                "Storage", "StorageSQLite", "StoragePostgres", "FleetCLI", "FleetTesting", "FlowTracking", "Detectors",
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),

@@ -1,5 +1,6 @@
 import FleetModel
 import Logging
+import NIOCore
 import PostgresNIO
 import Storage
 
@@ -8,7 +9,8 @@ import Storage
 /// Order of work, the same in every aggregator so that two of them never deadlock: create any
 /// missing agent and sequence rows, lock the sequence rows of the group's agents in agent order
 /// (`FOR UPDATE`), decide each batch against the locked sequence, insert the records of the
-/// batches to apply (each in a savepoint when `savepoints`), then update counters and sequences.
+/// batches to apply (each in a savepoint when `savepoints`), then update counters and sequences, and
+/// last append the applied batches to the detection feed (``PostgresDetectionFeed``).
 struct PostgresIngest {
     let store: PostgresFlowStore
     let batches: [IngestBatch]
@@ -41,15 +43,20 @@ struct PostgresIngest {
         guard !valid.isEmpty else { return results }
         var days: Set<Int64> = []
         for index in valid { days.formUnion(Self.days(batches[index].records)) }
+        // Encoded before the transaction, so the feed's append lock is held only for the insert.
+        var feed: [Int: ByteBuffer] = [:]
+        for index in valid where !batches[index].records.isEmpty {
+            feed[index] = try PostgresDetectionFeed.encode(batches[index])
+        }
         do {
             try await store.partitions.ensure(days: days, store: store)
-            let applied = try await store.transaction { connection in try await apply(valid, on: connection) }
+            let applied = try await store.transaction { connection in try await apply(valid, feed: feed, on: connection) }
             for (index, result) in applied { results[index] = result }
         } catch where PostgresFlowStore.sqlState(error) == "23514" {
             // A partition was dropped (retention elsewhere) after we cached it: create it again, once.
             store.partitions.forget()
             try await store.partitions.ensure(days: days, store: store)
-            let applied = try await store.transaction { connection in try await apply(valid, on: connection) }
+            let applied = try await store.transaction { connection in try await apply(valid, feed: feed, on: connection) }
             for (index, result) in applied { results[index] = result }
         }
         return results
@@ -65,7 +72,7 @@ struct PostgresIngest {
         return days
     }
 
-    private func apply(_ valid: [Int], on connection: PostgresConnection) async throws
+    private func apply(_ valid: [Int], feed: [Int: ByteBuffer], on connection: PostgresConnection) async throws
         -> [(Int, Result<IngestResult, any Error>)]
     {
         var deltas: [AgentID: Delta] = [:]
@@ -117,6 +124,12 @@ struct PostgresIngest {
             deltas[batch.agent] = delta
         }
         try await update(deltas, on: connection)
+        var appended: [(batch: IngestBatch, bytes: ByteBuffer)] = []
+        for (index, result) in results {
+            guard case .success(.stored) = result, let bytes = feed[index] else { continue }
+            appended.append((batches[index], bytes))
+        }
+        try await PostgresDetectionFeed.append(appended, on: connection, logger: store.logger)
         return results
     }
 

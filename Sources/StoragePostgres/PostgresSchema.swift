@@ -1,5 +1,6 @@
 /// The PostgreSQL schema as named, versioned migrations, with the same names as the SQLite ones
-/// (`v1-agents`, `v1-records`, `v2-findings`, `v2-query-indexes`). Once shipped, a migration is never
+/// (`v1-agents`, `v1-records`, `v2-findings`, `v2-query-indexes`), plus `v3-detection-feed`, which only a
+/// shared store needs (SQLite serves one aggregator, which detects on what it commits). Once shipped, a migration is never
 /// edited: changes go in a new one. Applied names are kept in `fleet_migrations`.
 ///
 /// Conventions: times and durations are bigint microseconds; addresses are `inet`; UInt64 counters
@@ -13,6 +14,7 @@ enum PostgresSchema {
         ("v1-records", v1Records),
         ("v2-findings", v2Findings),
         ("v2-query-indexes", v2QueryIndexes),
+        ("v3-detection-feed", v3DetectionFeed),
     ]
 
     /// The record tables (each partitioned by day on `ts`).
@@ -236,5 +238,23 @@ enum PostgresSchema {
         CREATE INDEX ssl_resp_h_ts ON ssl (resp_h, ts);
         CREATE INDEX weird_orig_h_ts ON weird (orig_h, ts);
         CREATE INDEX weird_resp_h_ts ON weird (resp_h, ts);
+        """
+
+    /// Migration `v3-detection-feed`: every committed batch in commit order (``PostgresDetectionFeed``),
+    /// and the detection lease holder's cursor.
+    private static let v3DetectionFeed = """
+        CREATE TABLE detection_feed (
+            position bigserial NOT NULL PRIMARY KEY,
+            agent_id text NOT NULL,
+            sequence bigint NOT NULL,
+            received_at bigint NOT NULL,
+            batch bytea NOT NULL
+        );
+        CREATE INDEX detection_feed_received_at ON detection_feed (received_at);
+        CREATE TABLE detection_cursor (
+            name text NOT NULL PRIMARY KEY,
+            position bigint NOT NULL CHECK (position >= 0)
+        );
+        INSERT INTO detection_cursor (name, position) VALUES ('fleet', 0)
         """
 }

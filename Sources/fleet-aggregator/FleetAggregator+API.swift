@@ -31,6 +31,9 @@ extension FleetAggregator {
             ("fleet_detection_findings_written", "total", "Findings written to the store"),
             ("fleet_detection_store_failures", "total", "Failed finding-store writes (retried)"),
             ("fleet_detection_findings_unwritten", "", "Changed findings not yet written to the store"),
+            ("fleet_detection_leader", "", "1 while this aggregator holds the shared store's detection lease (PostgreSQL)"),
+            ("fleet_detection_feed_position", "", "Last detection-feed position evaluated (PostgreSQL)"),
+            ("fleet_detection_feed_undecodable", "total", "Detection-feed entries that could not be decoded (skipped)"),
         ].map { registry.makeGauge(descriptor: MetricNameDescriptor(metricName: $0.0, unitName: $0.1, helpText: $0.2)) }
         // The aggregator's findings live in the same store when the backend keeps them.
         let findings: any FindingStore = store
@@ -48,7 +51,8 @@ extension FleetAggregator {
                 let detected = detection.snapshot
                 let detectionValues = [
                     detected.batchesEvaluated, detected.batchesDropped, detected.findingsWritten,
-                    detected.storeFailures, detected.findingsUnwritten,
+                    detected.storeFailures, detected.findingsUnwritten, detected.leader, detected.feedPosition,
+                    detected.feedUndecodable,
                 ]
                 for (gauge, value) in zip(detectionGauges, detectionValues) { gauge.set(Double(value)) }
             },

@@ -157,11 +157,18 @@ struct FleetAggregator: AsyncParsableCommand {
         let tls = try settings.tls.cert.map { cert in
             try IngestTLS.serverContext(certificatePath: cert, privateKeyPath: settings.tls.key ?? "")
         }
+        // A shared store (PostgreSQL) has a detection feed: the aggregator holding its lease detects over every
+        // aggregator's batches; otherwise this aggregator detects on what it commits.
+        let leader = (flowStore as? any DetectionFeed).map { feed in
+            DetectionLeader(feed: feed, store: flowStore, service: detection, logger: logger)
+        }
         let server = try await IngestServer.bind(
             configuration: IngestServerConfiguration(
                 host: address.host, port: address.port, authenticator: authenticator, tls: tls),
-            store: flowStore, observer: detection, logger: logger)
-        async let detectionRun: Void = detection.run()
+            store: flowStore, observer: leader == nil ? detection : nil, logger: logger)
+        let detectionTask = Task {
+            if let leader { await leader.run() } else { await detection.run() }
+        }
         let apiServer = try await makeAPIServer(
             store: flowStore, ingest: server, detection: detection.counters, logger: logger)
         let retentionService = makeRetention(store: flowStore, logger: logger)
@@ -185,8 +192,10 @@ struct FleetAggregator: AsyncParsableCommand {
             try await group.next()
             group.cancelAll()
         }
-        detection.finish()  // evaluate what is queued, write the findings, then stop
-        await detectionRun
+        // Evaluate what is queued (or stop following the feed), write the findings, then stop.
+        detection.finish()
+        if leader != nil { detectionTask.cancel() }
+        await detectionTask.value
         let counters = server.counters.snapshot
         logger.info("aggregator stopped", metadata: [
             "batches.stored": "\(counters.batchesStored)", "records.stored": "\(counters.recordsStored)",

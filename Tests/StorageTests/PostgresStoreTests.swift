@@ -19,7 +19,9 @@ struct PostgresStoreTests {
     @Test func migrationsAreNamedAndIdempotent() async throws {
         try await withPostgresStore { store, _ in
             try await store.migrate()
-            #expect(try await store.appliedMigrations() == ["v1-agents", "v1-records", "v2-findings", "v2-query-indexes"])
+            #expect(try await store.appliedMigrations() == [
+                "v1-agents", "v1-records", "v2-findings", "v2-query-indexes", "v3-detection-feed",
+            ])
         }
     }
 

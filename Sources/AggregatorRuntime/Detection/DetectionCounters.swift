@@ -13,6 +13,10 @@ public final class DetectionCounters: Sendable {
     let storeFailures = Atomic<UInt64>(0)
     let ticks = Atomic<UInt64>(0)
     let findingsUnwritten = Atomic<UInt64>(0)
+    let leader = Atomic<UInt64>(0)
+    let leaseTerms = Atomic<UInt64>(0)
+    let feedPosition = Atomic<UInt64>(0)
+    let feedUndecodable = Atomic<UInt64>(0)
 
     /// Creates zeroed counters.
     public init() {}
@@ -28,7 +32,11 @@ public final class DetectionCounters: Sendable {
             findingsWritten: findingsWritten.load(ordering: .relaxed),
             storeFailures: storeFailures.load(ordering: .relaxed),
             ticks: ticks.load(ordering: .relaxed),
-            findingsUnwritten: findingsUnwritten.load(ordering: .sequentiallyConsistent))
+            findingsUnwritten: findingsUnwritten.load(ordering: .sequentiallyConsistent),
+            leader: leader.load(ordering: .relaxed),
+            leaseTerms: leaseTerms.load(ordering: .relaxed),
+            feedPosition: feedPosition.load(ordering: .relaxed),
+            feedUndecodable: feedUndecodable.load(ordering: .relaxed))
     }
 
     /// Plain values of the counters.
@@ -52,5 +60,13 @@ public final class DetectionCounters: Sendable {
         /// Changed findings waiting to be written (a gauge). Updated before ``batchesEvaluated``, so once
         /// every stored batch is evaluated and this is 0, their findings are queryable.
         public var findingsUnwritten: UInt64
+        /// Shared store only: 1 while this aggregator holds the detection lease (``DetectionLeader``), else 0.
+        public var leader: UInt64
+        /// Shared store only: detection-lease terms this aggregator started.
+        public var leaseTerms: UInt64
+        /// Shared store only: the last detection-feed position evaluated.
+        public var feedPosition: UInt64
+        /// Shared store only: feed entries that could not be decoded (skipped).
+        public var feedUndecodable: UInt64
     }
 }

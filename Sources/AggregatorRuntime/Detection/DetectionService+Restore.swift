@@ -1,5 +1,5 @@
 import Detectors
-import FleetModel
+public import FleetModel
 public import Storage
 
 extension DetectionService {
@@ -19,19 +19,17 @@ extension DetectionService {
     ///   that was already warm from warming up again.
     /// - Names: DNS records from the last ``DetectionServiceConfiguration/restoreLookback`` whose
     ///   `ts + max TTL + grace` is not yet past `now`, and SSL/HTTP records within the SNI/Host name TTL + grace.
+    /// - Parameter reference: the time names must still be valid at (default: now); a detection-lease holder
+    ///   passes the packet time of the first batch it will evaluate, so a replayed capture's names are kept.
     /// Call before ``run()``. Findings need no reload: they stay in the finding store, and new observations merge
     /// into them there.
     /// - Throws: the store's error (nothing is half-applied to the engine's findings; names read so far stay).
     @discardableResult
-    public func restore(from store: any FlowStore) async throws -> RestoreSummary {
+    public func restore(from store: any FlowStore, at reference: NetworkTime? = nil) async throws -> RestoreSummary {
         var summary = RestoreSummary()
-        for agent in try await store.agents() {
-            learn(agent.id.rawValue, agent.addresses, agent.vpcCIDRs, agent.firstSeen)
-            summary.agents += 1
-        }
-        rebuildNoise()
+        summary.agents = learnAgents(try await store.agents())
 
-        let current = now()
+        let current = reference ?? now()
         let grace = engineConfiguration.dnsGrace
         let lookback = restoreLookback
         let dns = try await store.dns(
@@ -60,5 +58,14 @@ extension DetectionService {
             learnNames(records, agent: agent.rawValue)
         }
         return summary
+    }
+
+    /// Takes agents from the registry (networks, addresses, first-seen times) into the noise model.
+    /// - Returns: how many.
+    @discardableResult
+    public func learnAgents(_ agents: [AgentInfo]) -> Int {
+        for agent in agents { learn(agent.id.rawValue, agent.addresses, agent.vpcCIDRs, agent.firstSeen) }
+        if !agents.isEmpty { rebuildNoise() }
+        return agents.count
     }
 }

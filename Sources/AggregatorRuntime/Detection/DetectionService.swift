@@ -56,6 +56,8 @@ public actor DetectionService: IngestObserver {
     private var engine: DetectionEngine
     private var noise: NoiseConfiguration
     private var fleet: [String: FleetHost] = [:]
+    /// Each known agent's first-seen time (kept across ``reset()``).
+    private var firstSeen: [String: NetworkTime] = [:]
     /// Latest version of each changed finding not yet written.
     private var unwritten: [String: Finding] = [:]
     private var writing = false
@@ -147,6 +149,37 @@ public actor DetectionService: IngestObserver {
         lastBatch = (engine.now, now())
     }
 
+    /// Runs `batch` through the detectors; with `report` false its changed findings are dropped, not written
+    /// (a new detection-lease holder re-evaluates recent batches whose findings the previous holder wrote, to
+    /// rebuild the detectors' state; later changes to those findings are written and merge into the stored ones).
+    public func evaluate(_ batch: IngestBatch, report: Bool) {
+        guard !report else { return evaluate(batch) }
+        applyRegistrations()
+        _ = engine.ingest(batch.records, agent: batch.agent.rawValue)
+        counters.batchesEvaluated.add(1, ordering: .sequentiallyConsistent)
+        lastBatch = (engine.now, now())
+    }
+
+    /// Starts over with empty detector state (names, windows, findings), keeping the noise settings and the
+    /// known agents' networks; findings not yet written are dropped. A new detection-lease term calls it, then
+    /// rebuilds the state from the store (``restore(from:at:)``) and the feed.
+    public func reset() {
+        var engineConfiguration = configuration.engine
+        engineConfiguration.noise = noise.model(fleet: Array(fleet.values))
+        engine = DetectionEngine(configuration: engineConfiguration)
+        for host in fleet.values { engine.noteAgent(host.id, firstSeen: firstSeen[host.id] ?? .zero) }
+        unwritten = [:]
+        lastBatch = nil
+        counters.findingsUnwritten.store(0, ordering: .sequentiallyConsistent)
+    }
+
+    /// Writes pending findings now.
+    /// - Returns: whether every changed finding is written (false after a store failure, or while another write runs).
+    public func flush() async -> Bool {
+        await writeFindings()
+        return unwritten.isEmpty && !writing
+    }
+
     /// Advances time by the wall time since the last batch, then writes pending findings.
     public func tick() async {
         counters.ticks.add(1, ordering: .relaxed)
@@ -192,6 +225,7 @@ public actor DetectionService: IngestObserver {
 
     func learn(_ agent: String, _ addresses: [IPAddress], _ vpcCIDRs: [IPNetwork], _ firstSeen: NetworkTime) {
         fleet[agent] = FleetHost(id: agent, addresses: addresses, vpcCIDRs: vpcCIDRs)
+        self.firstSeen[agent] = min(self.firstSeen[agent] ?? firstSeen, firstSeen)
         engine.noteAgent(agent, firstSeen: firstSeen)
     }
 
