@@ -10,6 +10,11 @@ public import NIOPosix
 /// unreachable, reconnects with backoff (`ReconnectMachine`) and resends everything
 /// unacknowledged in order.
 ///
+/// With several aggregator endpoints (sharing one store), the shipper stays on one while it works
+/// and fails over to the next in the list at once when it does not; the backoff is waited once per
+/// full round of the list. A new session resumes from the sequence its hello reply reports as
+/// committed, so nothing is lost or stored twice.
+///
 /// Not Sendable: owned by one task, which calls ``run(input:)`` once. The spool and ledger are
 /// touched only from that task; the connection runs in a child task and reports back through an
 /// event stream. Stop it early with ``stopHandle``.
@@ -75,7 +80,9 @@ public final class Shipper {
         ledger = DeliveryLedger(
             agent: configuration.agentID, configuration: configuration.ledger, spooled: contents.sequences,
             reservedThrough: contents.reservedThrough)
-        reconnect = ReconnectMachine(backoff: Backoff(configuration: configuration.backoff))
+        precondition(!configuration.endpoints.isEmpty, "ShipperConfiguration.endpoints is empty")
+        reconnect = ReconnectMachine(
+            backoff: Backoff(configuration: configuration.backoff), endpointCount: configuration.endpoints.count)
         (events, continuation) = AsyncStream<Event>.makeStream()
         if !contents.sequences.isEmpty {
             logger.info("resuming spooled batches", metadata: ["spool.batches": "\(contents.sequences.count)"])
@@ -141,8 +148,17 @@ public final class Shipper {
                 guard id == nextConnectionID - 1 else { handle.close(); continue }
                 connection = (id, handle)
                 connections += 1
+                let previous = endpoint(reconnect.currentEndpoint)
+                let failoversBefore = reconnect.failovers
                 _ = reconnect.connectSucceeded()
+                if reconnect.failovers > failoversBefore {
+                    logger.warning("failed over to another aggregator", metadata: [
+                        "aggregator.from": "\(previous)", "aggregator.to": "\(endpoint(reconnect.currentEndpoint))",
+                        "aggregator.failovers": "\(reconnect.failovers)",
+                    ])
+                }
                 logger.info("connected to aggregator", metadata: [
+                    "aggregator": "\(endpoint(reconnect.currentEndpoint))",
                     "agent.last_sequence": "\(lastCommitted)", "ledger.pending": "\(ledger.unacknowledgedCount)",
                 ])
                 if lastCommitted >= ledger.nextSequence {
@@ -159,18 +175,23 @@ public final class Shipper {
                 }
             case .ack(let id, let sequence):
                 guard connection?.id == id else { continue }
+                reconnect.sessionDelivered()
                 try await execute(ledger.acknowledge(through: sequence))
             case .connectionEnded(let id, let reason):
                 guard id == nextConnectionID - 1 else { continue }
+                let from = endpoint(reconnect.endpoint)
+                let action: ReconnectMachine.Action
                 if connection?.id == id {
                     connection = nil
-                    logger.warning("connection to aggregator lost", metadata: ["reason": "\(reason)"])
+                    logger.warning("connection to aggregator lost", metadata: ["aggregator": "\(from)", "reason": "\(reason)"])
                     try await execute(ledger.disconnected())
-                    try await perform(reconnect.connectionLost(using: &random), group: &group)
+                    action = reconnect.connectionLost(using: &random)
                 } else {
-                    logger.warning("cannot connect to aggregator", metadata: ["reason": "\(reason)"])
-                    try await perform(reconnect.connectFailed(using: &random), group: &group)
+                    logger.warning("cannot connect to aggregator", metadata: ["aggregator": "\(from)", "reason": "\(reason)"])
+                    action = reconnect.connectFailed(using: &random)
                 }
+                logMove(from: from, action)
+                try await perform(action, group: &group)
             case .delayElapsed:
                 try await perform(reconnect.delayElapsed(), group: &group)
             case .drainDeadline:
@@ -203,6 +224,8 @@ public final class Shipper {
         totals.renumbered = counters.renumbered
         totals.connections = connections
         totals.reconnects = nextConnectionID > 0 ? UInt64(nextConnectionID - 1) : 0
+        totals.failovers = reconnect.failovers
+        totals.aggregator = connection == nil ? nil : endpoint(reconnect.currentEndpoint).description
         totals.spoolBytes = UInt64(max(0, spool.statistics.bytes))
         totals.spoolBatches = UInt64(max(0, spool.statistics.batches))
         metrics.delivery(totals)
@@ -217,7 +240,8 @@ public final class Shipper {
         if let inputError { throw inputError }
         return ShipperSummary(
             ending: ending, pendingBatches: ledger.unacknowledgedCount, ledger: ledger.counters,
-            connections: connections, failedConnects: reconnect.failedAttempts, records: recordsNumbered)
+            connections: connections, failedConnects: reconnect.failedAttempts, records: recordsNumbered,
+            failovers: reconnect.failovers, lastEndpoint: connections > 0 ? endpoint(reconnect.currentEndpoint) : nil)
     }
 
     private func enqueue(_ batch: OutgoingBatch) async throws {
@@ -304,19 +328,6 @@ public final class Shipper {
         }
     }
 
-    /// The encoded batch frame `payload` with its sequence number replaced by `sequence`.
-    static func renumber(_ payload: [UInt8], to sequence: UInt64, codec: WireCodec) throws -> [UInt8] {
-        var input = ByteBuffer(bytes: payload)
-        guard let frame = try WireFrameDecoder(limits: codec.limits).readFrame(from: &input),
-              case .batch(var batch) = try codec.decode(frame) else {
-            throw ShipperError("spooled payload is not a batch frame")
-        }
-        batch.sequence = sequence
-        var output = ByteBuffer()
-        try codec.write(.batch(batch), to: &output)
-        return Array(output.readableBytesView)
-    }
-
     static func delta(from old: UInt64, to new: UInt64) -> UInt64 {
         // A total that went backwards (a restarted capture) counts from zero again.
         new >= old ? new - old : new
@@ -337,7 +348,8 @@ public final class Shipper {
         case .connect:
             let id = nextConnectionID
             nextConnectionID += 1
-            let connector = ShipperConnector(configuration: configuration, group: self.group, logger: logger)
+            let connector = ShipperConnector(
+                configuration: configuration, endpoint: endpoint(reconnect.endpoint), group: self.group, logger: logger)
             let continuation = self.continuation
             let nextSequence = ledger.nextSequence
             group.addTask { await connector.run(id: id, nextSequence: nextSequence, events: continuation) }
@@ -354,14 +366,25 @@ public final class Shipper {
         }
     }
 
-    static func timeRange(of records: RecordBatch) -> (NetworkTime, NetworkTime) {
-        var times: [NetworkTime] = []
-        times.reserveCapacity(records.count)
-        times.append(contentsOf: records.conns.map(\.ts))
-        times.append(contentsOf: records.dns.map(\.ts))
-        times.append(contentsOf: records.http.map(\.ts))
-        times.append(contentsOf: records.ssl.map(\.ts))
-        times.append(contentsOf: records.weirds.map(\.ts))
-        return (times.min() ?? .zero, times.max() ?? .zero)
+    /// The endpoint at `index` of the list (the machine keeps it in range).
+    private func endpoint(_ index: Int) -> ShipperEndpoint {
+        let endpoints = configuration.endpoints
+        return endpoints[min(max(0, index), endpoints.count - 1)]
+    }
+
+    /// Logs where the next attempt goes after a failed attempt or a lost session.
+    private func logMove(from: ShipperEndpoint, _ action: ReconnectMachine.Action) {
+        guard configuration.endpoints.count > 1 else { return }
+        let to = endpoint(reconnect.endpoint)
+        switch action {
+        case .connect:
+            logger.notice("trying the next aggregator", metadata: ["aggregator.from": "\(from)", "aggregator.to": "\(to)"])
+        case .wait(let delay):
+            logger.warning("no aggregator of the list reachable; backing off", metadata: [
+                "aggregator.next": "\(to)", "backoff.delay": "\(delay)", "aggregator.count": "\(configuration.endpoints.count)",
+            ])
+        case .close, .none:
+            break
+        }
     }
 }

@@ -5,10 +5,10 @@ public import NIOSSL
 
 /// Settings of a ``Shipper``.
 public struct ShipperConfiguration: Sendable {
-    /// Aggregator host (name or address).
-    public var host: String
-    /// Aggregator ingest port.
-    public var port: Int
+    /// The aggregators, in order of preference: the shipper starts with the first, stays on one
+    /// while its session works and fails over to the next (wrapping) when it does not. Must not be
+    /// empty (the ``Shipper`` checks it).
+    public var endpoints: [ShipperEndpoint]
     /// This agent's id (the aggregator binds the token to it).
     public var agentID: String
     /// The agent's token.
@@ -26,7 +26,8 @@ public struct ShipperConfiguration: Sendable {
     /// After the input ends, how long to wait for every batch to be acknowledged before spooling
     /// the rest and returning.
     public var drainTimeout: Duration
-    /// How long one connection attempt (TCP connect plus hello) may take.
+    /// How long one connection attempt (TCP connect plus the hello's reply) may take before the
+    /// shipper gives up on that endpoint.
     public var connectTimeout: Duration
     /// Frame codec (compression) for outgoing batches and limits for incoming replies.
     public var codec: WireCodec
@@ -41,8 +42,9 @@ public struct ShipperConfiguration: Sendable {
     /// Cloud instance id, reported in the hello when known.
     public var instanceID: String?
 
-    /// Creates a configuration with the ledger's defaults (but a reservation of 1), backoff defaults, a 60 s drain timeout
-    /// and a 10 s connect timeout.
+    /// Creates a configuration for one aggregator with the ledger's defaults (but a reservation of 1),
+    /// backoff defaults, a 60 s drain timeout and a 10 s connect timeout. The TLS name to verify
+    /// is `tls.serverHostname` only (as before endpoint lists existed).
     public init(
         host: String, port: Int, agentID: String, token: String, hostname: String, agentVersion: String,
         ledger: DeliveryLedger.Configuration = DeliveryLedger.Configuration(sequenceReservation: 1),
@@ -50,9 +52,24 @@ public struct ShipperConfiguration: Sendable {
         drainTimeout: Duration = .seconds(60), connectTimeout: Duration = .seconds(10), codec: WireCodec = WireCodec(),
         tls: ShipperTLS? = nil
     ) {
+        self.init(
+            endpoints: [ShipperEndpoint(host: host, port: port, serverHostname: nil)], agentID: agentID, token: token,
+            hostname: hostname, agentVersion: agentVersion, ledger: ledger, backoff: backoff, drainTimeout: drainTimeout,
+            connectTimeout: connectTimeout, codec: codec, tls: tls)
+    }
+
+    /// Creates a configuration for a list of aggregators (see ``endpoints``), with the same defaults.
+    /// - Precondition: `endpoints` is not empty.
+    public init(
+        endpoints: [ShipperEndpoint], agentID: String, token: String, hostname: String, agentVersion: String,
+        ledger: DeliveryLedger.Configuration = DeliveryLedger.Configuration(sequenceReservation: 1),
+        backoff: Backoff.Configuration = Backoff.Configuration(),
+        drainTimeout: Duration = .seconds(60), connectTimeout: Duration = .seconds(10), codec: WireCodec = WireCodec(),
+        tls: ShipperTLS? = nil
+    ) {
+        precondition(!endpoints.isEmpty, "a shipper needs at least one aggregator endpoint")
         self.tls = tls
-        self.host = host
-        self.port = port
+        self.endpoints = endpoints
         self.agentID = agentID
         self.token = token
         self.hostname = hostname
@@ -104,6 +121,11 @@ public struct ShipperSummary: Sendable, Hashable {
     /// Records in the batches this run numbered (acknowledged, or spooled for the next run); spooled
     /// batches of an earlier run that this run delivered are not counted again.
     public var records: UInt64 = 0
+    /// Sessions established on another aggregator than the previous session's (the first session
+    /// counts when it is not on the first endpoint of the list).
+    public var failovers: UInt64 = 0
+    /// The aggregator of the last session, if there was one.
+    public var lastEndpoint: ShipperEndpoint?
 }
 
 /// A failure that stops the shipper.
@@ -119,9 +141,10 @@ public struct ShipperError: Error, Sendable, Hashable, CustomStringConvertible {
 public struct ShipperTLS: Sendable {
     /// The client context.
     public var context: NIOSSLContext
-    /// Name checked against the server certificate (and sent as SNI). NIOSSL also accepts a
-    /// certificate whose IP address SAN matches the connected address; with nil, that is the only
-    /// identity check (connecting to an IP address).
+    /// Name checked against every aggregator's certificate (and sent as SNI), overriding each
+    /// ``ShipperEndpoint/serverHostname``; nil: each endpoint's own name. NIOSSL also accepts a
+    /// certificate whose IP address SAN matches the connected address; with no name at all, that
+    /// is the only identity check (connecting to an IP address).
     public var serverHostname: String?
 
     /// Creates settings from a context.

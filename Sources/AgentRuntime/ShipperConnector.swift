@@ -3,6 +3,7 @@ import Logging
 import NIOCore
 import NIOPosix
 import NIOSSL
+import Synchronization
 
 /// A live session's write side, handed from the connection task to the shipper.
 struct ShipperConnection: Sendable {
@@ -12,30 +13,58 @@ struct ShipperConnection: Sendable {
     func close() { channel.close(promise: nil) }
 }
 
-/// Opens one connection to the aggregator, says hello, then reports acknowledgements to the
-/// shipper until the connection ends. Protocol framing stays in NIO handlers.
+/// Set once the hello deadline closed the connection (so the reason says so).
+private final class HelloDeadline: Sendable {
+    let fired = Atomic<Bool>(false)
+}
+
+/// Opens one connection to one aggregator endpoint, says hello, then reports acknowledgements to
+/// the shipper until the connection ends. Protocol framing stays in NIO handlers.
 struct ShipperConnector: Sendable {
     let configuration: ShipperConfiguration
+    let endpoint: ShipperEndpoint
     let group: any EventLoopGroup
     let logger: Logger
+
+    /// `duration` as a NIO time amount (at least one millisecond).
+    static func timeAmount(_ duration: Duration) -> TimeAmount {
+        let (seconds, attoseconds) = duration.components
+        let (scaled, overflow) = seconds.multipliedReportingOverflow(by: 1_000_000_000)
+        let nanoseconds = overflow ? Int64.max : scaled.addingReportingOverflow(attoseconds / 1_000_000_000).partialValue
+        return .nanoseconds(max(1_000_000, nanoseconds))
+    }
 
     func run(id: Int, nextSequence: UInt64, events: AsyncStream<Shipper.Event>.Continuation) async {
         do {
             let limits = configuration.codec.limits
             let tls = configuration.tls
+            let serverHostname = tls?.serverHostname ?? endpoint.serverHostname
+            let timeout = configuration.connectTimeout
+            let started = ContinuousClock.now
             let channel = try await ClientBootstrap(group: group)
-                .connectTimeout(TimeAmount.nanoseconds(Int64(configuration.connectTimeout.components.seconds) * 1_000_000_000))
+                .connectTimeout(Self.timeAmount(timeout))
                 .channelOption(.tcpOption(.tcp_nodelay), value: 1)
-                .connect(host: configuration.host, port: configuration.port) { channel in
+                .connect(host: endpoint.host, port: endpoint.port) { channel in
                     channel.eventLoop.makeCompletedFuture {
                         if let tls {
                             try channel.pipeline.syncOperations.addHandler(
-                                NIOSSLClientHandler(context: tls.context, serverHostname: tls.serverHostname))
+                                NIOSSLClientHandler(context: tls.context, serverHostname: serverHostname))
                         }
                         try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(WireMessageDecoder(limits: limits)))
                         return try NIOAsyncChannel<WireMessage, ByteBuffer>(wrappingChannelSynchronously: channel)
                     }
                 }
+            // The hello's reply must come within what is left of the connect timeout: an aggregator
+            // that accepts but never answers (hung, its store locked) must not hold the agent.
+            let deadline = HelloDeadline()
+            let rawChannel = channel.channel
+            let helloTimer = rawChannel.eventLoop.scheduleTask(
+                in: Self.timeAmount(timeout - started.duration(to: .now))
+            ) {
+                deadline.fired.store(true, ordering: .relaxed)
+                rawChannel.close(promise: nil)
+            }
+            defer { helloTimer.cancel() }
             let reason = try await channel.executeThenClose { inbound, outbound in
                 var hello = ByteBuffer()
                 try configuration.codec.write(.hello(WireHello(
@@ -45,7 +74,15 @@ struct ShipperConnector: Sendable {
                     vpcCIDRs: configuration.vpcCIDRs, nextSequence: nextSequence)), to: &hello)
                 try await outbound.write(hello)
                 var iterator = inbound.makeAsyncIterator()
-                switch try await iterator.next() {
+                let reply: WireMessage?
+                do {
+                    reply = try await iterator.next()
+                } catch where deadline.fired.load(ordering: .relaxed) {
+                    reply = nil
+                }
+                helloTimer.cancel()
+                if deadline.fired.load(ordering: .relaxed) { return "no reply to the hello within \(timeout)" }
+                switch reply {
                 case .ack(let ack)?:
                     events.yield(.connected(
                         id: id, connection: ShipperConnection(writer: outbound, channel: channel.channel),

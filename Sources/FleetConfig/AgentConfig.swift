@@ -51,12 +51,21 @@ public struct AgentConfig: Sendable, Hashable {
     public var interface: String?
     /// `read`: pcap file to replay instead of capturing.
     public var read: String?
-    /// `filter`: BPF filter (traffic to the aggregator is always excluded).
+    /// `filter`: BPF filter (traffic to the aggregators is always excluded).
     public var filter: String?
     /// `ignore_checksums`: Zeek's `-C` (default false).
     public var ignoreChecksums = false
-    /// `aggregator`: ingest address.
-    public var aggregator: HostAndPort?
+    /// `aggregator` (or `aggregators`): the ingest addresses, in order of preference. The agent
+    /// stays on one while it works and fails over to the next (wrapping) when it does not; the
+    /// aggregators must share one store. The file gives one `HOST:PORT`, a comma-separated list or
+    /// a YAML list.
+    public var aggregators: [HostAndPort] = []
+
+    /// The first of ``aggregators``; setting it replaces the list with that one address (or none).
+    public var aggregator: HostAndPort? {
+        get { aggregators.first }
+        set { aggregators = newValue.map { [$0] } ?? [] }
+    }
     /// `agent_id`.
     public var agentID: String?
     /// `hostname`: overrides the host name reported in the hello.
@@ -112,7 +121,12 @@ public struct AgentConfig: Sendable, Hashable {
         read = try root.string("read")
         filter = try root.string("filter")
         ignoreChecksums = try root.bool("ignore_checksums") ?? ignoreChecksums
-        aggregator = try root.hostPort("aggregator")
+        let single = try root.hostPorts("aggregator")
+        let list = try root.hostPorts("aggregators")
+        if single != nil && list != nil {
+            throw root.failure("aggregators", "give either aggregator or aggregators, not both")
+        }
+        aggregators = single ?? list ?? []
         agentID = try root.string("agent_id")
         hostname = try root.string("hostname")
         if var section = try root.section("spool") {
@@ -170,7 +184,9 @@ public struct AgentConfig: Sendable, Hashable {
         guard (read != nil) != (interface != nil) else {
             throw ConfigError(key: "interface", "give exactly one of interface (live capture) or read (pcap file)")
         }
-        guard aggregator != nil else { throw ConfigError(key: "aggregator", "required: the aggregator's HOST:PORT") }
+        guard !aggregators.isEmpty else {
+            throw ConfigError(key: "aggregator", "required: the aggregator's HOST:PORT (or a list of them)")
+        }
         guard let agentID, !agentID.isEmpty else { throw ConfigError(key: "agent_id", "required") }
         guard spool.directory != nil else { throw ConfigError(key: "spool.dir", "required: a spool directory") }
         if tls.plaintext && (tls.ca != nil || tls.serverName != nil) {

@@ -125,6 +125,42 @@ struct ConfigMapping {
         return value
     }
 
+    /// One or more `HOST:PORT` addresses: a single value, a comma-separated value, or a list of
+    /// values. The list must not be empty or name an address twice.
+    mutating func hostPorts(_ key: String) throws(ConfigError) -> [HostAndPort]? {
+        guard let node = try value(key) else { return nil }
+        var items: [(text: String, key: String, node: Node)] = []
+        switch node {
+        case .scalar(let scalar):
+            for part in scalar.string.split(separator: ",", omittingEmptySubsequences: false) {
+                items.append((String(part.trimmingCharacters(in: " ")), Self.join(path, key), node))
+            }
+        case .sequence(let sequence):
+            for (index, item) in sequence.enumerated() {
+                guard case .scalar(let scalar) = item else {
+                    throw ConfigError(
+                        key: Self.join(path, key) + "[\(index)]", "expected HOST:PORT, got \(Self.show(item))",
+                        line: item.mark.map { $0.line })
+                }
+                items.append((scalar.string, Self.join(path, key) + "[\(index)]", item))
+            }
+        default:
+            throw error(key, node, "expected HOST:PORT or a list of them, got \(Self.show(node))")
+        }
+        guard !items.isEmpty else { throw error(key, node, "expected at least one HOST:PORT") }
+        var addresses: [HostAndPort] = []
+        for item in items {
+            guard let address = HostAndPort(item.text) else {
+                throw ConfigError(key: item.key, "expected HOST:PORT, got \"\(item.text)\"", line: item.node.mark.map { $0.line })
+            }
+            guard !addresses.contains(address) else {
+                throw ConfigError(key: item.key, "\(address) is listed twice", line: item.node.mark.map { $0.line })
+            }
+            addresses.append(address)
+        }
+        return addresses
+    }
+
     /// One of `choices`.
     mutating func choice(_ key: String, _ choices: [String]) throws(ConfigError) -> String? {
         guard let value = try string(key) else { return nil }

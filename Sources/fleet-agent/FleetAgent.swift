@@ -37,14 +37,18 @@ struct FleetAgent: AsyncParsableCommand {
     @Option(help: "Capture live on this interface (needs CAP_NET_RAW).")
     var interface: String?
 
-    @Option(help: "BPF filter for live capture (traffic to the aggregator is always excluded).")
+    @Option(help: "BPF filter for live capture (traffic to the aggregators is always excluded).")
     var filter: String?
 
     @Flag(name: [.customShort("C"), .long], help: "Do not verify checksums (Zeek's -C; needed on links with checksum offload, e.g. lo or veth).")
     var ignoreChecksums = false
 
-    @Option(help: "Aggregator ingest address, HOST:PORT.")
-    var aggregator: String?
+    @Option(
+        name: .customLong("aggregator"),
+        help: ArgumentHelp(
+            "Aggregator ingest address HOST:PORT ([v6]:PORT for IPv6). Repeat it or give a comma-separated list: the agent fails over between them in this order (replaces the file's list).",
+            valueName: "host:port"))
+    var aggregators: [String] = []
 
     @Option(help: "This agent's id.")
     var agentID: String?
@@ -115,12 +119,7 @@ struct FleetAgent: AsyncParsableCommand {
         if read != nil && interface != nil { settings.interface = interface; settings.read = read }
         if let filter { settings.filter = filter }
         if ignoreChecksums { settings.ignoreChecksums = true }
-        if let aggregator {
-            guard let address = HostAndPort(aggregator) else {
-                throw ValidationError("--aggregator must be HOST:PORT, got \(aggregator)")
-            }
-            settings.aggregator = address
-        }
+        if !aggregators.isEmpty { settings.aggregators = try Self.parseAggregators(aggregators) }
         if let agentID { settings.agentID = agentID }
         if let hostname { settings.hostname = hostname }
         if let spool { settings.spool.directory = spool }
@@ -176,12 +175,13 @@ struct FleetAgent: AsyncParsableCommand {
             return handler
         }
         let logger = Logger(label: "fleet-agent")
-        guard let address = settings.aggregator, let agentID = settings.agentID,
+        guard !settings.aggregators.isEmpty, let agentID = settings.agentID,
               let spoolDirectory = settings.spool.directory else { throw ValidationError("incomplete configuration") }
-        let (host, port) = (address.host, address.port)
+        // Each aggregator's certificate is checked against tls.server_name when given, else its own
+        // host name (an IP address host: the certificate's IP SAN).
+        let endpoints = settings.aggregators.map { ShipperEndpoint(host: $0.host, port: $0.port) }
         let tls: ShipperTLS? = settings.tls.plaintext ? nil : try ShipperTLS.verifying(
-            trustRootsPath: settings.tls.ca,
-            serverHostname: settings.tls.serverName ?? (Self.isIPAddress(host) ? nil : host))
+            trustRootsPath: settings.tls.ca, serverHostname: settings.tls.serverName)
         let registry = AgentMetricsRegistry()
         let agentMetrics = AgentMetrics(factory: registry.factory)
         var metricsServer: MetricsServer?
@@ -192,7 +192,7 @@ struct FleetAgent: AsyncParsableCommand {
         let spoolStore = try Spool(
             configuration: SpoolConfiguration(directory: spoolDirectory, maxBytes: settings.spool.maxBytes), logger: logger)
         var shipperConfiguration = ShipperConfiguration(
-            host: host, port: port, agentID: agentID, token: resolvedToken() ?? "",
+            endpoints: endpoints, agentID: agentID, token: resolvedToken() ?? "",
             hostname: settings.hostname ?? ProcessInfo.processInfo.hostName, agentVersion: "0.1.0",
             drainTimeout: settings.drainTimeout, tls: tls)
         shipperConfiguration.vpcCIDRs = settings.vpcCIDRs.map {
@@ -204,7 +204,10 @@ struct FleetAgent: AsyncParsableCommand {
             : settings.read == nil ? settings.interface.map { InterfaceAddresses.of(interface: $0) } ?? [] : []
         let shipper = try Shipper(configuration: shipperConfiguration, spool: spoolStore, logger: logger, metrics: agentMetrics)
 
-        let source = try openSource(settings, aggregatorHost: host, aggregatorPort: port)
+        if endpoints.count > 1 {
+            logger.info("aggregator failover list", metadata: ["aggregators": "\(endpoints.map(\.description))"])
+        }
+        let source = try openSource(settings, excluding: endpoints)
         let (input, continuation) = AsyncThrowingStream<OutgoingBatch, any Error>.makeStream()
         let stop = shipper.stopHandle
         var configured = PipelineConfiguration()
@@ -247,6 +250,8 @@ struct FleetAgent: AsyncParsableCommand {
             "ending": "\(summary.ending)", "batches.sent": "\(summary.ledger.sent)",
             "batches.acknowledged": "\(summary.ledger.acknowledged)", "batches.pending": "\(summary.pendingBatches)",
             "batches.lost": "\(summary.ledger.lost)", "records.batched": "\(summary.records)",
+            "aggregator.failovers": "\(summary.failovers)",
+            "aggregator.last": "\(summary.lastEndpoint.map(\.description) ?? "-")",
         ])
         if summary.ending == .timedOut { throw ExitCode(3) }
     }
@@ -256,19 +261,29 @@ struct FleetAgent: AsyncParsableCommand {
         var live: LiveCapture?
     }
 
-    private func openSource(_ settings: AgentConfig, aggregatorHost: String, aggregatorPort: Int) throws -> Source {
+    private func openSource(_ settings: AgentConfig, excluding endpoints: [ShipperEndpoint]) throws -> Source {
         if let read = settings.read {
             return Source(packets: try PcapFileReader.packetBatches(path: read), live: nil)
         }
         var configuration = LiveCaptureConfiguration(interface: settings.interface ?? "")
-        let exclude = "not (host \(aggregatorHost) and tcp port \(aggregatorPort))"
-        configuration.filter = settings.filter.map { "(\($0)) and \(exclude)" } ?? exclude
+        // The agent's own traffic to every aggregator of the list stays out of the capture.
+        configuration.filter = OwnTrafficFilter.bpf(excluding: endpoints, filter: settings.filter)
         let capture = try LiveCapture(configuration: configuration)
         return Source(packets: capture.packetBatches(), live: capture)
     }
 
-    private static func isIPAddress(_ host: String) -> Bool {
-        host.contains(":") || host.allSatisfy { $0.isNumber || $0 == "." }
+    /// The `--aggregator` values: each one HOST:PORT or a comma-separated list; no address twice.
+    static func parseAggregators(_ values: [String]) throws -> [HostAndPort] {
+        var addresses: [HostAndPort] = []
+        for part in values.flatMap({ $0.split(separator: ",", omittingEmptySubsequences: false) }) {
+            let text = part.trimmingCharacters(in: .whitespaces)
+            guard let address = HostAndPort(text) else {
+                throw ValidationError("--aggregator must be HOST:PORT (or a comma-separated list of them), got \"\(text)\"")
+            }
+            guard !addresses.contains(address) else { throw ValidationError("--aggregator: \(address) is listed twice") }
+            addresses.append(address)
+        }
+        return addresses
     }
 
     private func resolvedToken() -> String? {

@@ -27,7 +27,8 @@ import Testing
                 "fleet_agent_packets_total", "fleet_agent_kernel_drops_total", "fleet_agent_interface_drops_total",
                 "fleet_agent_flows_active", "fleet_agent_flows_evicted_total", "fleet_agent_batches_sent_total",
                 "fleet_agent_batches_acked_total", "fleet_agent_batches_spooled_total", "fleet_agent_batches_dropped_total",
-                "fleet_agent_spool_bytes", "fleet_agent_reconnects_total", "fleet_agent_records_total{kind=\"conn\"}",
+                "fleet_agent_spool_bytes", "fleet_agent_reconnects_total", "fleet_agent_failovers_total",
+                "fleet_agent_records_total{kind=\"conn\"}",
             ] {
                 #expect(zero[name] == 0, "\(name) missing or not zero in \(empty.body)")
             }

@@ -86,6 +86,33 @@ import Testing
         #expect(Self.spooledBatchFiles(fixture.directory.file("spool")) == 0)
     }
 
+    @Test func agentFailsOverBetweenTwoAggregatorProcessesSharingOneStore() async throws {
+        let fixture = try await Fixture.make()
+        defer { fixture.cleanUp() }
+        let harness = fixture.harness
+        let storePath = fixture.directory.file("agg.sqlite")
+        let (first, firstPort) = try await harness.startAggregator(store: storePath)
+        let (second, secondPort) = try await harness.startAggregator(store: storePath)
+        let store = try SQLiteFlowStore(path: storePath)
+        let agent = try harness.startAgent(
+            capture: fixture.capture, port: firstPort, failoverPorts: [secondPort], spool: fixture.directory.file("spool"),
+            speed: Self.speed)
+
+        #expect(try await ProcessHarness.eventually { try await Self.lastSequence(store) >= 3 }, "no batches stored: \(agent.log)")
+        try await first.kill9()
+        #expect(agent.isRunning, "the agent finished before the aggregator was killed: not mid-stream")
+        let status = try await agent.waitForExit(timeout: .seconds(120))
+        #expect(status == 0, "agent: \(agent.log)")
+        second.signal(SIGTERM)
+        #expect(try await second.waitForExit(timeout: .seconds(30)) == 0)
+
+        try await TestSupport.expectStore(store, holds: fixture.expected)
+        let info = try #require(try await store.agent(Self.agent))
+        #expect(info.counters.missedBatches == 0)
+        #expect(agent.log.contains("failed over to another aggregator"), "agent: \(agent.log)")
+        #expect(agent.log.contains("aggregator.failovers=1"), "agent: \(agent.log)")
+    }
+
     @Test func aggregatorDownWhileAgentProducesThenStarted() async throws {
         let fixture = try await Fixture.make()
         defer { fixture.cleanUp() }

@@ -114,10 +114,13 @@ final class ProcessHarness {
         throw Failure(description: "aggregator did not start listening: \(child.log)")
     }
 
-    /// Starts an agent replaying `capture` into 127.0.0.1:`port`.
+    /// Starts an agent replaying `capture` into 127.0.0.1:`port` (then 127.0.0.1:`failoverPorts`,
+    /// given as one comma-separated `--aggregator` list).
     func startAgent(
-        capture: String, port: Int, spool: String, speed: Double? = nil, batchRecords: Int = 200, agentID: String = "agent-1"
+        capture: String, port: Int, failoverPorts: [Int] = [], spool: String, speed: Double? = nil, batchRecords: Int = 200,
+        agentID: String = "agent-1"
     ) throws -> Child {
+<<<<<<< HEAD
         try startAgent(capture: capture, ports: [port], spool: spool, speed: speed, batchRecords: batchRecords, agentID: agentID)
     }
 
@@ -127,6 +130,11 @@ final class ProcessHarness {
     ) throws -> Child {
         var arguments = [
             "--read", capture, "--aggregator", ports.map { "127.0.0.1:\($0)" }.joined(separator: ","), "--agent-id", agentID, "--spool", spool,
+=======
+        let aggregators = ([port] + failoverPorts).map { "127.0.0.1:\($0)" }.joined(separator: ",")
+        var arguments = [
+            "--read", capture, "--aggregator", aggregators, "--agent-id", agentID, "--spool", spool,
+>>>>>>> wip/failover
             "--plaintext", "--drain-timeout", "90", "--batch-records", "\(batchRecords)", "--log-level", "info", "--metrics", "off",
         ]
         if let speed { arguments += ["--replay-speed", "\(speed)"] }

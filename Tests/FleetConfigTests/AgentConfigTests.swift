@@ -17,13 +17,15 @@ enum Deploy {
         #expect(config.interface == "eth0")
         #expect(config.read == nil)
         #expect(config.filter == "not port 22")
-        #expect(config.aggregator == HostAndPort(host: "aggregator.internal", port: 7070))
+        #expect(config.aggregators == [
+            HostAndPort(host: "aggregator-1.internal", port: 7070), HostAndPort(host: "aggregator-2.internal", port: 7070),
+        ])
         #expect(config.agentID == "vm-web-1")
         #expect(config.hostname == nil)
         #expect(config.spool.directory == "/var/lib/fleetwatch/spool")
         #expect(config.spool.maxBytes == 256 << 20)
         #expect(config.tls.ca == "/etc/fleetwatch/ca.pem")
-        #expect(config.tls.serverName == "aggregator.internal")
+        #expect(config.tls.serverName == nil)
         #expect(config.tls.plaintext == false)
         #expect(config.batch.maxRecords == 5_000)
         #expect(config.batch.maxInterval == .seconds(5))
@@ -71,6 +73,34 @@ enum Deploy {
         #expect(config.flowTimeouts.icmp == .seconds(120))
     }
 
+    @Test func aggregatorTakesOneAddressOrAList() throws {
+        let a = HostAndPort(host: "agg-a.internal", port: 7070)
+        let b = HostAndPort(host: "10.0.0.6", port: 7071)
+        let v6 = HostAndPort(host: "::1", port: 7000)
+        #expect(try AgentConfig(yaml: "aggregator: agg-a.internal:7070").aggregators == [a])
+        #expect(try AgentConfig(yaml: "aggregator: agg-a.internal:7070").aggregator == a)
+        #expect(try AgentConfig(yaml: "aggregator: 'agg-a.internal:7070, 10.0.0.6:7071'").aggregators == [a, b])
+        #expect(try AgentConfig(yaml: "aggregator: ['agg-a.internal:7070', '10.0.0.6:7071', '[::1]:7000']").aggregators == [a, b, v6])
+        #expect(try AgentConfig(yaml: "aggregators:\n  - '[::1]:7000'\n  - agg-a.internal:7070\n").aggregators == [v6, a])
+        #expect(try AgentConfig(yaml: "aggregators: 10.0.0.6:7071").aggregators == [b])
+        #expect(try AgentConfig(yaml: "aggregator:\n").aggregators.isEmpty)
+        var config = AgentConfig()
+        config.aggregators = [a, b]
+        #expect(config.aggregator == a)
+        config.aggregator = b
+        #expect(config.aggregators == [b])
+        config.aggregator = nil
+        #expect(config.aggregators.isEmpty)
+    }
+
+    @Test func aggregatorErrorsCarryTheItemLine() {
+        #expect {
+            _ = try AgentConfig(yaml: "agent_id: a\naggregators:\n  - a:7070\n  - b:0\n")
+        } throws: { error in
+            (error as? ConfigError)?.description == "line 4: aggregators[1]: expected HOST:PORT, got \"b:0\""
+        }
+    }
+
     @Test func addressesAreAList() throws {
         let config = try AgentConfig(yaml: "addresses: [172.31.6.55, 'fd00:ec2::55']")
         #expect(config.addresses.map(\.description) == ["172.31.6.55", "fd00:ec2::55"])
@@ -79,6 +109,16 @@ enum Deploy {
     static let badValues: [(yaml: String, key: String, fragment: String)] = [
         ("aggregator: nope", "aggregator", "expected HOST:PORT"),
         ("aggregator: host:99999", "aggregator", "expected HOST:PORT"),
+        ("aggregator: 'a:7070,b:99999'", "aggregator", "expected HOST:PORT, got \"b:99999\""),
+        ("aggregator: 'a:7070,'", "aggregator", "expected HOST:PORT, got \"\""),
+        ("aggregator: ['a:7070', nope]", "aggregator[1]", "expected HOST:PORT, got \"nope\""),
+        ("aggregator: ['a:7070', ['b:1']]", "aggregator[1]", "expected HOST:PORT, got a list"),
+        ("aggregator: []", "aggregator", "expected at least one HOST:PORT"),
+        ("aggregator: {host: a}", "aggregator", "expected HOST:PORT or a list"),
+        ("aggregator: ['a:7070', 'a:7070']", "aggregator[1]", "a:7070 is listed twice"),
+        ("aggregators: ['[::1]:7000', '[::1]:7000']", "aggregators[1]", "[::1]:7000 is listed twice"),
+        ("aggregators: ['::1:7000x']", "aggregators[0]", "expected HOST:PORT"),
+        ("aggregator: a:1\naggregators: [b:2]", "aggregators", "either aggregator or aggregators"),
         ("metrics: 127.0.0.1", "metrics", "expected HOST:PORT"),
         ("spool: {max_bytes: 12XB}", "spool.max_bytes", "expected a size"),
         ("spool: {max_bytes: 10}", "spool.max_bytes", "must be between"),

@@ -16,8 +16,11 @@ import Synchronization
 ///   `fleet_agent_batches_acked_total`, `fleet_agent_batches_spooled_total`,
 ///   `fleet_agent_batches_dropped_total` (lost from a full or damaged spool),
 ///   `fleet_agent_batches_renumbered_total`, `fleet_agent_connections_total`,
-///   `fleet_agent_reconnects_total`;
-/// - gauges: `fleet_agent_flows_active`, `fleet_agent_spool_bytes`, `fleet_agent_spool_batches`.
+///   `fleet_agent_reconnects_total`, `fleet_agent_failovers_total` (sessions established on another
+///   aggregator than the previous one);
+/// - gauges: `fleet_agent_flows_active`, `fleet_agent_spool_bytes`, `fleet_agent_spool_batches`,
+///   `fleet_agent_aggregator_connected{aggregator="HOST:PORT"}` (1 for the aggregator of the open
+///   session, 0 for the others; a series appears with the first session on that aggregator).
 public final class AgentMetrics: Sendable {
     /// Running totals of the capture side, as the producer sees them.
     public struct CaptureTotals: Sendable, Hashable {
@@ -53,6 +56,10 @@ public final class AgentMetrics: Sendable {
         public var renumbered: UInt64 = 0
         public var connections: UInt64 = 0
         public var reconnects: UInt64 = 0
+        /// Sessions established on another aggregator than the previous session's.
+        public var failovers: UInt64 = 0
+        /// The aggregator (`HOST:PORT`) of the open session; nil while disconnected.
+        public var aggregator: String?
         /// Bytes in the spool now (a gauge).
         public var spoolBytes: UInt64 = 0
         /// Batches in the spool now (a gauge).
@@ -78,6 +85,10 @@ public final class AgentMetrics: Sendable {
     private let renumbered: Counter
     private let connections: Counter
     private let reconnects: Counter
+    private let failovers: Counter
+    private let factory: any MetricsFactory
+    /// `fleet_agent_aggregator_connected` per aggregator, created when first reported.
+    private let aggregators: Mutex<[String: Gauge]>
     private let spoolBytes: Gauge
     private let spoolBatches: Gauge
     private let last: Mutex<(capture: CaptureTotals, delivery: DeliveryTotals)>
@@ -101,12 +112,15 @@ public final class AgentMetrics: Sendable {
         renumbered = counter("batches_renumbered_total")
         connections = counter("connections_total")
         reconnects = counter("reconnects_total")
+        failovers = counter("failovers_total")
+        self.factory = factory
+        aggregators = Mutex([:])
         spoolBytes = gauge("spool_bytes")
         spoolBatches = gauge("spool_batches")
         last = Mutex((CaptureTotals(), DeliveryTotals()))
         // Publish every series at zero so a scrape sees them before the first packet.
         for handle in [packets, kernelDrops, interfaceDrops, flowsEvicted, sent, acknowledged, spooled, dropped,
-                       renumbered, connections, reconnects] + records {
+                       renumbered, connections, reconnects, failovers] + records {
             handle.increment(by: 0)
         }
         for handle in [flowsActive, spoolBytes, spoolBatches] { handle.record(0) }
@@ -155,8 +169,21 @@ public final class AgentMetrics: Sendable {
         Self.advance(renumbered, from: before.renumbered, to: totals.renumbered)
         Self.advance(connections, from: before.connections, to: totals.connections)
         Self.advance(reconnects, from: before.reconnects, to: totals.reconnects)
+        Self.advance(failovers, from: before.failovers, to: totals.failovers)
+        if totals.aggregator != before.aggregator { connected(to: totals.aggregator) }
         spoolBytes.record(Int64(clamping: totals.spoolBytes))
         spoolBatches.record(Int64(clamping: totals.spoolBatches))
+    }
+
+    /// Sets `fleet_agent_aggregator_connected` to 1 for `aggregator` and 0 for every other one.
+    private func connected(to aggregator: String?) {
+        aggregators.withLock { gauges in
+            if let aggregator, gauges[aggregator] == nil {
+                gauges[aggregator] = Gauge(
+                    label: "fleet_agent_aggregator_connected", dimensions: [("aggregator", aggregator)], factory: factory)
+            }
+            for (name, gauge) in gauges { gauge.record(name == aggregator ? 1 : 0) }
+        }
     }
 
     private static func advance(_ counter: Counter, from old: UInt64, to new: UInt64) {
