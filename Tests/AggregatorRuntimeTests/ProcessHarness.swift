@@ -120,21 +120,9 @@ final class ProcessHarness {
         capture: String, port: Int, failoverPorts: [Int] = [], spool: String, speed: Double? = nil, batchRecords: Int = 200,
         agentID: String = "agent-1"
     ) throws -> Child {
-<<<<<<< HEAD
-        try startAgent(capture: capture, ports: [port], spool: spool, speed: speed, batchRecords: batchRecords, agentID: agentID)
-    }
-
-    /// Starts an agent replaying `capture` into the aggregators on 127.0.0.1:`ports` (in that order of preference).
-    func startAgent(
-        capture: String, ports: [Int], spool: String, speed: Double? = nil, batchRecords: Int = 200, agentID: String = "agent-1"
-    ) throws -> Child {
-        var arguments = [
-            "--read", capture, "--aggregator", ports.map { "127.0.0.1:\($0)" }.joined(separator: ","), "--agent-id", agentID, "--spool", spool,
-=======
         let aggregators = ([port] + failoverPorts).map { "127.0.0.1:\($0)" }.joined(separator: ",")
         var arguments = [
             "--read", capture, "--aggregator", aggregators, "--agent-id", agentID, "--spool", spool,
->>>>>>> wip/failover
             "--plaintext", "--drain-timeout", "90", "--batch-records", "\(batchRecords)", "--log-level", "info", "--metrics", "off",
         ]
         if let speed { arguments += ["--replay-speed", "\(speed)"] }

@@ -76,20 +76,19 @@ struct TwoAggregatorProcessTests {
             #expect(try await ProcessHarness.eventually(timeout: .seconds(30)) { first.log.contains("detection lease taken") },
                     "aggregator 1 did not take the detection lease: \(first.log)")
             let (second, secondPort) = try await harness.startAggregator(store: schemaURL, extra: extra)
-            let both = [firstPort, secondPort], reversed = [secondPort, firstPort]
-            func spool(_ name: String) -> String { directory.file("spool-" + name) }
+                        func spool(_ name: String) -> String { directory.file("spool-" + name) }
 
             // Names first: the resolver agent through aggregator 1, then the direct agent through aggregator 2.
-            let resolver = try harness.startAgent(capture: captures.resolver, ports: both, spool: spool("resolver"), agentID: "vm-resolver")
+            let resolver = try harness.startAgent(capture: captures.resolver, port: firstPort, failoverPorts: [secondPort], spool: spool("resolver"), agentID: "vm-resolver")
             #expect(try await resolver.waitForExit(timeout: .seconds(60)) == 0, "\(resolver.log)")
-            let direct = try harness.startAgent(capture: captures.direct, ports: reversed, spool: spool("direct"), agentID: "vm-direct")
+            let direct = try harness.startAgent(capture: captures.direct, port: secondPort, failoverPorts: [firstPort], spool: spool("direct"), agentID: "vm-direct")
             #expect(try await direct.waitForExit(timeout: .seconds(60)) == 0, "\(direct.log)")
 
             // The stream: two mix agents (one per aggregator) and the victim on aggregator 1.
-            let mixFirst = try harness.startAgent(capture: captures.mix, ports: both, spool: spool("m1"), speed: 6, agentID: "vm-mix-1")
-            let mixSecond = try harness.startAgent(capture: captures.mix, ports: reversed, spool: spool("m2"), speed: 6, agentID: "vm-mix-2")
+            let mixFirst = try harness.startAgent(capture: captures.mix, port: firstPort, failoverPorts: [secondPort], spool: spool("m1"), speed: 6, agentID: "vm-mix-1")
+            let mixSecond = try harness.startAgent(capture: captures.mix, port: secondPort, failoverPorts: [firstPort], spool: spool("m2"), speed: 6, agentID: "vm-mix-2")
             let victim = try harness.startAgent(
-                capture: captures.victim, ports: both, spool: spool("victim"), speed: 1, batchRecords: 1, agentID: "vm-victim")
+                capture: captures.victim, port: firstPort, failoverPorts: [secondPort], spool: spool("victim"), speed: 1, batchRecords: 1, agentID: "vm-victim")
             let victimOnly = RecordQuery(agent: "vm-victim", limit: 100)
             #expect(try await ProcessHarness.eventually(timeout: .seconds(60)) { !(try await store.http(victimOnly)).isEmpty },
                     "the injection was not stored: \(victim.log)")
