@@ -24,6 +24,16 @@ struct PcapSlice {
             return (frame[23], address(26), address(30), port(l4), port(l4 + 2))
         }
 
+        /// TCP payload bytes of an IPv4 TCP packet (nil for anything else).
+        var tcpPayloadLength: Int? {
+            guard let ip = ipv4, ip.proto == 6 else { return nil }
+            let headerLength = Int(frame[14] & 0x0F) * 4
+            let totalLength = Int(frame[16]) << 8 | Int(frame[17])
+            let offsetIndex = 14 + headerLength + 12
+            guard frame.count > offsetIndex else { return nil }
+            return max(0, totalLength - headerLength - Int(frame[offsetIndex] >> 4) * 4)
+        }
+
         /// Whether `address` is the packet's IPv4 source or destination.
         func involves(_ address: String) -> Bool {
             guard let ip = ipv4 else { return false }

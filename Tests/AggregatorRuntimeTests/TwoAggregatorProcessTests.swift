@@ -27,7 +27,8 @@ struct TwoAggregatorProcessTests {
     static let gap: Int64 = 15_000_000
 
     /// Captures cut from the story: the victim's exploit + shell (with `gap` between them), one agent's DNS
-    /// lookups, another agent's HTTPS to the looked-up address without its lookup, and a generated mix.
+    /// lookups, another agent's connection to the looked-up address without its lookup (and without the TLS
+    /// ClientHello, whose SNI would name it), and a generated mix.
     struct Captures {
         let victim: String
         let resolver: String
@@ -47,7 +48,8 @@ struct TwoAggregatorProcessTests {
                 return ip.proto == 17 && (ip.sourcePort == 53 || ip.destinationPort == 53) && packet.time < at(20)
             })
             direct = directory.file("direct.pcap")
-            try story.write(to: direct, keep: { $0.involves(github) && $0.time < at(20) })
+            // Without payload (no ClientHello: its SNI would name the address by itself).
+            try story.write(to: direct, keep: { $0.involves(github) && $0.time < at(20) && $0.tcpPayloadLength == 0 })
             mix = directory.file("mix.pcap")
             try await harness.runToEnd("fleet-pcapgen", [
                 "mix", "--packets", "30000", "--flows", "3000", "--seed", "11", "--duration", "40", "--out", mix,
