@@ -16,7 +16,7 @@ import Testing
     /// A store that commits up to batch `stallAt` of a session, then hangs before answering (the
     /// aggregator process freezes with that batch committed but not acknowledged) and fails
     /// everything after it (the process is gone).
-    final class StallingStore: FlowStore {
+    final class StallingStore: ForwardingFlowStore {
         let inner: SQLiteFlowStore
         let stallAt: UInt64
         let stalled = Atomic<Bool>(false)
@@ -25,7 +25,6 @@ import Testing
             self.stallAt = stallAt
         }
         struct Dead: Error {}
-        func migrate() async throws { try await inner.migrate() }
         func ingest(_ batch: IngestBatch) async throws -> IngestResult {
             if stalled.load(ordering: .relaxed) { throw Dead() }
             let result = try await inner.ingest(batch)
@@ -35,16 +34,6 @@ import Testing
             }
             return result
         }
-        func lastCommittedSequence(for agent: AgentID) async throws -> UInt64 { try await inner.lastCommittedSequence(for: agent) }
-        func upsertAgent(_ registration: AgentRegistration) async throws { try await inner.upsertAgent(registration) }
-        func agents() async throws -> [AgentInfo] { try await inner.agents() }
-        func agent(_ id: AgentID) async throws -> AgentInfo? { try await inner.agent(id) }
-        func conns(_ query: RecordQuery) async throws -> [StoredRecord<ConnRecord>] { try await inner.conns(query) }
-        func dns(_ query: RecordQuery) async throws -> [StoredRecord<DNSRecord>] { try await inner.dns(query) }
-        func http(_ query: RecordQuery) async throws -> [StoredRecord<HTTPRecord>] { try await inner.http(query) }
-        func ssl(_ query: RecordQuery) async throws -> [StoredRecord<SSLRecord>] { try await inner.ssl(query) }
-        func weirds(_ query: RecordQuery) async throws -> [StoredRecord<WeirdRecord>] { try await inner.weirds(query) }
-        func deleteOlderThan(_ time: NetworkTime) async throws -> Int { try await inner.deleteOlderThan(time) }
     }
 
     static func configuration(_ endpoints: [ShipperEndpoint], backoff: Duration = .milliseconds(20)) -> ShipperConfiguration {

@@ -75,7 +75,7 @@ import Testing
     }
 
     /// A store that commits a batch, then fails once as if the process died before the Ack.
-    final class CommitThenFailStore: FlowStore {
+    final class CommitThenFailStore: ForwardingFlowStore {
         let inner: SQLiteFlowStore
         let failAt: UInt64
         let failed = Atomic<Bool>(false)
@@ -84,22 +84,11 @@ import Testing
             self.failAt = failAt
         }
         struct Crash: Error {}
-        func migrate() async throws { try await inner.migrate() }
         func ingest(_ batch: IngestBatch) async throws -> IngestResult {
             let result = try await inner.ingest(batch)
             if batch.sequence == failAt && !failed.exchange(true, ordering: .relaxed) { throw Crash() }
             return result
         }
-        func lastCommittedSequence(for agent: AgentID) async throws -> UInt64 { try await inner.lastCommittedSequence(for: agent) }
-        func upsertAgent(_ registration: AgentRegistration) async throws { try await inner.upsertAgent(registration) }
-        func agents() async throws -> [AgentInfo] { try await inner.agents() }
-        func agent(_ id: AgentID) async throws -> AgentInfo? { try await inner.agent(id) }
-        func conns(_ query: RecordQuery) async throws -> [StoredRecord<ConnRecord>] { try await inner.conns(query) }
-        func dns(_ query: RecordQuery) async throws -> [StoredRecord<DNSRecord>] { try await inner.dns(query) }
-        func http(_ query: RecordQuery) async throws -> [StoredRecord<HTTPRecord>] { try await inner.http(query) }
-        func ssl(_ query: RecordQuery) async throws -> [StoredRecord<SSLRecord>] { try await inner.ssl(query) }
-        func weirds(_ query: RecordQuery) async throws -> [StoredRecord<WeirdRecord>] { try await inner.weirds(query) }
-        func deleteOlderThan(_ time: NetworkTime) async throws -> Int { try await inner.deleteOlderThan(time) }
     }
 
     @Test func batchCommittedButNotAcknowledgedIsNotStoredTwice() async throws {
