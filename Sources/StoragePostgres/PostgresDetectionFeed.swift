@@ -100,18 +100,24 @@ extension PostgresFlowStore: DetectionFeed {
                 do {
                     try await body(PostgresDetectionLease(connection: connection, logger: logger))
                 } catch {
-                    try? await unlock(connection)
+                    await release(connection)
                     throw error
                 }
-                try await unlock(connection)
+                await release(connection)
                 return true
             }
         }
     }
 
-    private func unlock(_ connection: PostgresConnection) async throws {
-        try await PostgresDetectionFeed.drain(connection.query(
-            "SELECT pg_advisory_unlock(\(PostgresDetectionFeed.leaseClass), hashtext(current_schema()))", logger: logger))
+    /// Unlocks the lease; when that fails, closes the session instead, so a pooled connection never keeps the
+    /// lease after its term (nobody, this process included, could take it again).
+    private func release(_ connection: PostgresConnection) async {
+        do {
+            try await PostgresDetectionFeed.drain(connection.query(
+                "SELECT pg_advisory_unlock(\(PostgresDetectionFeed.leaseClass), hashtext(current_schema()))", logger: logger))
+        } catch {
+            try? await connection.close()
+        }
     }
 }
 
