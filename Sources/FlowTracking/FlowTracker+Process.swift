@@ -54,6 +54,11 @@ extension FlowTracker {
                 gap: { fromOriginator, length in
                     Self.gap(&analyzers, length: length, fromOriginator: fromOriginator, time: time, context: context, output: &output)
                 },
+                endOfStream: { fromOriginator in
+                    for i in analyzers.indices {
+                        analyzers[i].analyzer.endOfStream(fromOriginator: fromOriginator, at: time, context: context, output: &output)
+                    }
+                },
                 weird: { name in weirdNames.append(name) }
             )
             connection.tcp?.reassembling = !analyzers.isEmpty
