@@ -115,6 +115,21 @@ public struct HTTPAnalyzer: AppAnalyzer {
 
     private var status: AnalyzerStatus { confirmed ? .confirmed : .pending }
 
+    /// Whether a fresh analyzer rejects these first bytes at once: the originator's first byte
+    /// after CR/LF is a control byte (`plausibleRequestPrefix`), or the responder speaks first
+    /// with anything but `H`. Keep in step with `deliver`.
+    static func rejectsFirst(_ data: UnsafeRawBufferPointer, fromOriginator: Bool) -> Bool {
+        if fromOriginator {
+            for byte in data {
+                if byte == 0x0d || byte == 0x0a { continue }
+                return !(byte >= 0x20 && byte != 0x7f)
+            }
+            return false
+        }
+        guard let first = data.first else { return false }
+        return first != 0x48
+    }
+
     // MARK: - Request side
 
     private mutating func plausibleRequestPrefix(_ data: UnsafeRawBufferPointer) -> Bool {
