@@ -92,9 +92,9 @@ struct FlowIndex {
 
     /// Removes `key`; later entries of its probe run move back so lookups never stop early.
     mutating func removeValue(forKey key: FlowKey) {
-        let (found, exists) = find(key, hash: hash(key))
-        guard exists else { return }
-        var hole = found
+        let (position, found) = find(key, hash: hash(key))
+        guard found else { return }
+        var hole = position
         var next = (hole &+ 1) & mask
         while entries[next].slot >= 0 {
             let home = Int(entries[next].hash) & mask
