@@ -41,6 +41,15 @@ public protocol AppAnalyzer: Sendable {
     /// A hole of `length` bytes in one direction's TCP stream (content gap).
     mutating func gap(length: Int, fromOriginator: Bool, at time: NetworkTime, context: ConnContext, output: inout RecordBatch)
 
+    /// One direction's TCP stream ended: its FIN was seen and every byte before it delivered
+    /// (Zeek's `EndpointEOF`). Called at most once per direction, before `finish`.
+    mutating func endOfStream(fromOriginator: Bool, at time: NetworkTime, context: ConnContext, output: inout RecordBatch)
+
     /// The connection ended or is being flushed: emit whatever is pending.
     mutating func finish(at time: NetworkTime, context: ConnContext, output: inout RecordBatch)
+}
+
+extension AppAnalyzer {
+    /// Default: the end of one direction changes nothing; `finish` emits what is pending.
+    public mutating func endOfStream(fromOriginator: Bool, at time: NetworkTime, context: ConnContext, output: inout RecordBatch) {}
 }

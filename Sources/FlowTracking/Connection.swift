@@ -37,6 +37,9 @@ final class Connection {
     @exclusivity(unchecked) var tcp: TCPSession?
 
     @exclusivity(unchecked) var analyzers: [AnalyzerSlot] = []
+    /// Registry entries (a bit set over `AnalyzerRegistry.entries`) not made yet: they are
+    /// attached at the first stream event (`AnalyzerRegistry.attach`).
+    @exclusivity(unchecked) var deferredAnalyzers: UInt64 = 0
     @exclusivity(unchecked) var services: [String] = []
     /// Analysis of stream data is on (TCP connections whose handshake was seen, all UDP).
     @exclusivity(unchecked) var analyzing = false
@@ -74,6 +77,9 @@ final class Connection {
 
     var context: ConnContext { ConnContext(uid: uid, id: id, proto: transport) }
 
+    /// Analyzers attached or still to be attached.
+    var hasAnalyzers: Bool { !analyzers.isEmpty || deferredAnalyzers != 0 }
+
     /// Swaps originator and responder (Zeek's `FlipRoles`), appending `^` to the history.
     func flipRoles() {
         swap(&originatorHost, &responderHost)
@@ -98,6 +104,5 @@ final class Connection {
 struct AnalyzerSlot: Sendable {
     var analyzer: any AppAnalyzer
     var service: String
-    var inactivityTimeout: NetworkDuration?
     var confirmed = false
 }

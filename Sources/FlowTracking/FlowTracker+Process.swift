@@ -5,7 +5,7 @@ extension FlowTracker {
     /// Applies one packet to its connection, in place (the connection stays in the table).
     static func process(
         _ connection: Connection, packet: DecodedPacket, bytes: UnsafeRawBufferPointer, sourcePort: UInt16,
-        output: inout RecordBatch, counters: inout FlowCounters
+        plan: AnalyzerPlan, output: inout RecordBatch, counters: inout FlowCounters
     ) {
         var isOrig = connection.isFromOriginator(host: packet.source, port: sourcePort)
 
@@ -43,22 +43,37 @@ extension FlowTracker {
             let time = packet.timestamp
             var analyzers = connection.analyzers
             connection.analyzers = []
+            var deferred = connection.deferredAnalyzers
             var services = connection.services
             var weirdNames: [String] = []
             let outcome = connection.tcp?.process(
                 originatorSide: isOrig, segment: segment, payload: captured, length: packet.payloadLength,
                 history: &history,
                 deliver: { fromOriginator, data in
+                    if deferred != 0 {
+                        analyzers = plan.attach(deferred, firstData: data, fromOriginator: fromOriginator, transport: .tcp)
+                        deferred = 0
+                    }
                     Self.feed(&analyzers, services: &services, data: data, fromOriginator: fromOriginator, time: time, context: context, output: &output)
                 },
                 gap: { fromOriginator, length in
+                    if deferred != 0 {
+                        analyzers = plan.attach(deferred, firstData: nil, fromOriginator: fromOriginator, transport: .tcp)
+                        deferred = 0
+                    }
                     Self.gap(&analyzers, length: length, fromOriginator: fromOriginator, time: time, context: context, output: &output)
+                },
+                endOfStream: { fromOriginator in
+                    for i in analyzers.indices {
+                        analyzers[i].analyzer.endOfStream(fromOriginator: fromOriginator, at: time, context: context, output: &output)
+                    }
                 },
                 weird: { name in weirdNames.append(name) }
             )
-            connection.tcp?.reassembling = !analyzers.isEmpty
             connection.history = history
             connection.analyzers = analyzers
+            connection.deferredAnalyzers = deferred
+            connection.tcp?.reassembling = connection.hasAnalyzers
             connection.services = services
             connection.missedBytes &+= outcome?.missedBytes ?? 0
             if outcome?.flipRoles == true {
@@ -79,10 +94,15 @@ extension FlowTracker {
             }
             if !connection.firstDatagramSeen {
                 connection.firstDatagramSeen = true
-                if isOrig && Self.shouldFlipForDNSResponse(connection, payload: captured) {
+                if isOrig && Self.shouldFlipForDNSResponse(connection, payload: captured, plan: plan) {
                     connection.flipRoles()
                     isOrig = false
                 }
+            }
+            if connection.deferredAnalyzers != 0 {
+                connection.analyzers = plan.attach(
+                    connection.deferredAnalyzers, firstData: captured, fromOriginator: isOrig, transport: connection.transport)
+                connection.deferredAnalyzers = 0
             }
             if !connection.analyzers.isEmpty {
                 let context = connection.context
@@ -113,8 +133,12 @@ extension FlowTracker {
 
     /// Zeek's DNS analyzer flips a connection whose first message from the
     /// originator is a response (unless the responder is multicast).
-    private static func shouldFlipForDNSResponse(_ connection: Connection, payload: UnsafeRawBufferPointer) -> Bool {
-        guard connection.analyzers.contains(where: { $0.service == "dns" }), payload.count >= 12 else { return false }
+    private static func shouldFlipForDNSResponse(
+        _ connection: Connection, payload: UnsafeRawBufferPointer, plan: AnalyzerPlan
+    ) -> Bool {
+        guard payload.count >= 12 else { return false }
+        guard connection.analyzers.contains(where: { $0.service == "dns" })
+                || plan.containsDNS(connection.deferredAnalyzers) else { return false }
         let isResponse = payload[2] & 0x80 != 0
         return isResponse && !Self.isMulticast(connection.responderHost)
     }

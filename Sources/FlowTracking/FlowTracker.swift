@@ -17,8 +17,10 @@ public struct FlowTracker: PacketSink {
     var generations: [UInt32] = []
     /// Per slot, the time of the newest timer entry pushed for it (-1: none).
     var pendingDeadlines: [Int64] = []
-    var index: [FlowKey: Int32] = [:]
+    var index = FlowIndex()
     var timers = TimerHeap()
+    /// `configuration.analyzers`, compiled.
+    let analyzerPlan: AnalyzerPlan
     var uids: UIDGenerator
     var now = NetworkTime.zero
     var tunnelContexts: [TunnelParent: UInt32] = [:]
@@ -26,6 +28,7 @@ public struct FlowTracker: PacketSink {
 
     public init(configuration: FlowConfiguration = FlowConfiguration()) {
         self.configuration = configuration
+        analyzerPlan = AnalyzerPlan(configuration.analyzers)
         uids = UIDGenerator(seed: configuration.uidSeed)
     }
 
@@ -110,7 +113,9 @@ public struct FlowTracker: PacketSink {
         if let tunnelParent, !connection.tunnelParents.contains(tunnelParent), connection.tunnelParents.count < 8 {
             connection.tunnelParents.append(tunnelParent)
         }
-        Self.process(connection, packet: packet, bytes: bytes, sourcePort: sourcePort, output: &output, counters: &counters)
+        Self.process(
+            connection, packet: packet, bytes: bytes, sourcePort: sourcePort, plan: analyzerPlan, output: &output,
+            counters: &counters)
         if let deadline = nextDeadline(connection) {
             scheduleIfEarlier(slot: slotIndex, generation: connection.generation, at: deadline)
         }
@@ -212,10 +217,24 @@ public struct FlowTracker: PacketSink {
         }
         if flip { connection.flipRoles() }
         if connection.analyzing {
-            connection.analyzers = configuration.analyzers.analyzers(
-                transport: transport, originatorPort: connection.originatorPort, responderPort: connection.responderPort)
-            connection.tcp?.reassembling = !connection.analyzers.isEmpty
-            connection.analyzerTimeout = connection.analyzers.compactMap(\.inactivityTimeout).min()
+            let originatorPort = connection.originatorPort, responderPort = connection.responderPort
+            if analyzerPlan.compiled {
+                let set = analyzerPlan.entries(transport: transport, originatorPort: originatorPort, responderPort: responderPort)
+                if analyzerPlan.canDefer(set) {
+                    // Made at the first stream event (most flows reject most analyzers at once).
+                    connection.deferredAnalyzers = set
+                } else {
+                    connection.analyzers = configuration.analyzers.analyzers(
+                        transport: transport, originatorPort: originatorPort, responderPort: responderPort)
+                }
+                connection.analyzerTimeout = analyzerPlan.inactivityTimeout(of: set)
+            } else {
+                connection.analyzers = configuration.analyzers.analyzers(
+                    transport: transport, originatorPort: originatorPort, responderPort: responderPort)
+                connection.analyzerTimeout = configuration.analyzers.inactivityTimeout(
+                    transport: transport, originatorPort: originatorPort, responderPort: responderPort)
+            }
+            connection.tcp?.reassembling = connection.hasAnalyzers
         }
         connection.vlan = packet.vlan
         connection.innerVLAN = packet.innerVLAN

@@ -18,18 +18,37 @@ public struct UIDGenerator: Sendable {
         return z ^ (z >> 31)
     }
 
-    private static let alphabet: [UInt8] = Array("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz".utf8)
-
-    /// A fresh uid with the given one-letter prefix (`C` for connections).
+    /// A fresh uid with the given one-letter prefix (`C` for connections): the prefix, then
+    /// a 64-bit and a 32-bit random word in base 62, least significant digit first.
+    /// Built straight into the string's storage (one allocation).
     public mutating func next(prefix: UInt8 = UInt8(ascii: "C")) -> String {
-        var bytes: [UInt8] = [prefix]
-        bytes.reserveCapacity(19)
-        for var word in [next64(), next64() & 0xFFFF_FFFF] {
-            repeat {
-                bytes.append(Self.alphabet[Int(word % 62)])
-                word /= 62
-            } while word > 0
+        let first = next64()
+        let second = next64() & 0xFFFF_FFFF
+        // 1 + 11 + 6 characters at most.
+        return String(unsafeUninitializedCapacity: 18) { buffer in
+            guard buffer.count >= 18 else { return 0 }
+            buffer[0] = prefix
+            var count = 1
+            func append(_ word: UInt64) {
+                var word = word
+                repeat {
+                    buffer[count] = Self.digit(word % 62)
+                    count += 1
+                    word /= 62
+                } while word > 0
+            }
+            append(first)
+            append(second)
+            return count
         }
-        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// `0-9A-Za-z` for 0..<62.
+    @inline(__always)
+    static func digit(_ value: UInt64) -> UInt8 {
+        let value = UInt8(truncatingIfNeeded: value)
+        if value < 10 { return 0x30 &+ value }
+        if value < 36 { return 0x37 &+ value }
+        return 0x3D &+ value
     }
 }

@@ -32,7 +32,7 @@ import Testing
         #expect(ours == theirs)
     }
 
-    @Test(arguments: ["wikipedia", "http-get", "http-pipelined-requests", "http-methods", "http-100-continue"])
+    @Test(arguments: ["wikipedia", "http-get", "http-pipelined-requests", "http-methods", "http-100-continue", "http-http_09"])
     func httpRowsMatch(trace: String) {
         guard let batch = Self.run(trace, ignoreChecksums: true),
               let expected = TraceReplay.baseline(trace, log: "http.log") else { return }

@@ -163,6 +163,13 @@ struct TraceReplay {
                 continue
             }
             if packet.syn { conn.nextSeq[fromOriginator] = packet.seq &+ 1; continue }
+            // A FIN ends the direction's stream once its bytes are in (in-order traces only).
+            defer {
+                if packet.fin, conn.status != .rejected, !conn.ended.contains(fromOriginator) {
+                    conn.ended.insert(fromOriginator)
+                    conn.analyzer.endOfStream(fromOriginator: fromOriginator, at: packet.time, context: conn.context, output: &batch)
+                }
+            }
             guard !packet.payload.isEmpty else { continue }
             var next = conn.nextSeq[fromOriginator] ?? packet.seq
             var segments = [(packet.seq, packet.payload)]
@@ -223,5 +230,6 @@ struct ReplayConn<B> {
     var status: AnalyzerStatus = .pending
     var nextSeq: [Bool: UInt32] = [:]
     var held: [Bool: [UInt32: [UInt8]]] = [true: [:], false: [:]]
+    var ended: Set<Bool> = []
     var last: NetworkTime
 }

@@ -7,11 +7,11 @@ extension AnalyzerRegistry {
     /// connection (they confirm or reject from the first bytes), and DTLS on every UDP flow.
     public static let standard = AnalyzerRegistry(entries: [
         Entry(service: DNSAnalyzer.service, transport: .udp, ports: [53, 137, 5353, 5355],
-              inactivityTimeout: .seconds(10), make: { DNSAnalyzer() }),
-        Entry(service: DNSAnalyzer.service, transport: .tcp, ports: [53], make: { DNSAnalyzer() }),
-        Entry(service: HTTPAnalyzer.service, transport: .tcp, ports: nil, make: { HTTPAnalyzer() }),
-        Entry(service: SSLAnalyzer.service, transport: .tcp, ports: nil, make: { SSLAnalyzer() }),
-        Entry(service: SSHAnalyzer.service, transport: .tcp, ports: nil, make: { SSHAnalyzer() }),
-        Entry(service: SSLAnalyzer.service, transport: .udp, ports: nil, make: { SSLAnalyzer() }),
+              inactivityTimeout: .seconds(10), kind: .dns, make: { DNSAnalyzer() }),
+        Entry(service: DNSAnalyzer.service, transport: .tcp, ports: [53], kind: .dns, make: { DNSAnalyzer() }),
+        Entry(service: HTTPAnalyzer.service, transport: .tcp, ports: nil, kind: .http, make: { HTTPAnalyzer() }),
+        Entry(service: SSLAnalyzer.service, transport: .tcp, ports: nil, kind: .ssl, make: { SSLAnalyzer() }),
+        Entry(service: SSHAnalyzer.service, transport: .tcp, ports: nil, kind: .ssh, make: { SSHAnalyzer() }),
+        Entry(service: SSLAnalyzer.service, transport: .udp, ports: nil, kind: .ssl, make: { SSLAnalyzer() }),
     ])
 }

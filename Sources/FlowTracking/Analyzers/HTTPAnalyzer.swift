@@ -26,6 +26,9 @@ public struct HTTPAnalyzer: AppAnalyzer {
     /// Index of the transaction whose reply is being parsed.
     private var replyIndex: Int? = nil
     private var replyIsInterim = false
+    /// A request line was parsed and its message has not ended (an HTTP/0.9 request stays
+    /// open: header parsing follows its request line).
+    private var requestMessageOpen = false
     private var depth: UInt32 = 0
     private var sawRequest = false
     private var confirmed = false
@@ -74,6 +77,30 @@ public struct HTTPAnalyzer: AppAnalyzer {
         if fromOriginator { requestLost = true } else { replyLost = true }
     }
 
+    /// Zeek's `HTTP_Analyzer::EndpointEOF`. The responder's end completes a reply read until
+    /// close (the transaction is written now). The originator's end completes an open request
+    /// message; when that message's transaction was already written (the server closed first),
+    /// Zeek's `http_message_done` finds no pending record and logs a new, empty one at the next
+    /// depth, which is mirrored here.
+    public mutating func endOfStream(fromOriginator: Bool, at time: NetworkTime, context: ConnContext, output: inout RecordBatch) {
+        if fromOriginator {
+            guard requestMessageOpen, !requestLost else { return }
+            requestMessageOpen = false
+            if requestIndex == nil {
+                depth &+= 1
+                transactions.append(Transaction(
+                    record: HTTPRecord(ts: time, uid: context.uid, id: context.id, transDepth: depth), requestDone: true,
+                    replyStarted: true))
+                trimPending(output: &output)
+            }
+            requestIndex = nil
+        } else if !replyLost {
+            events.removeAll(keepingCapacity: true)
+            replyParser.finish(events: &events)
+            _ = applyReplyEvents(at: time, context: context, output: &output)
+        }
+    }
+
     public mutating func finish(at time: NetworkTime, context: ConnContext, output: inout RecordBatch) {
         if !replyLost {
             events.removeAll(keepingCapacity: true)
@@ -87,6 +114,21 @@ public struct HTTPAnalyzer: AppAnalyzer {
     }
 
     private var status: AnalyzerStatus { confirmed ? .confirmed : .pending }
+
+    /// Whether a fresh analyzer rejects these first bytes at once: the originator's first byte
+    /// after CR/LF is a control byte (`plausibleRequestPrefix`), or the responder speaks first
+    /// with anything but `H`. Keep in step with `deliver`.
+    static func rejectsFirst(_ data: UnsafeRawBufferPointer, fromOriginator: Bool) -> Bool {
+        if fromOriginator {
+            for byte in data {
+                if byte == 0x0d || byte == 0x0a { continue }
+                return !(byte >= 0x20 && byte != 0x7f)
+            }
+            return false
+        }
+        guard let first = data.first else { return false }
+        return first != 0x48
+    }
 
     // MARK: - Request side
 
@@ -113,6 +155,7 @@ public struct HTTPAnalyzer: AppAnalyzer {
                 record.uriRaw = zeekEscapedText(uri)
                 transactions.append(Transaction(record: record, http09Request: version == "0.9"))
                 requestIndex = transactions.count - 1
+                requestMessageOpen = true
                 replyParser.noteRequest(method: method, http09: version == "0.9")
             case .header(let name, let value):
                 guard let index = requestIndex else { continue }
@@ -123,6 +166,7 @@ public struct HTTPAnalyzer: AppAnalyzer {
             case .messageDone:
                 if let index = requestIndex { transactions[index].requestDone = true }
                 requestIndex = nil
+                requestMessageOpen = false
             case .reply, .headersDone, .invalidRequestLine:
                 break
             }

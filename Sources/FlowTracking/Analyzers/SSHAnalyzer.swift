@@ -12,6 +12,17 @@ public struct SSHAnalyzer: AppAnalyzer {
 
     public init() {}
 
+    /// Whether a fresh analyzer rejects these first bytes: they do not begin `SSH-`.
+    /// Keep in step with `deliver`.
+    static func rejectsFirst(_ data: UnsafeRawBufferPointer) -> Bool {
+        var matched = 0
+        for byte in data where matched < 4 {
+            guard byte == prefix[matched] else { return true }
+            matched += 1
+        }
+        return false
+    }
+
     public mutating func deliver(
         _ data: UnsafeRawBufferPointer, fromOriginator: Bool, at time: NetworkTime,
         context: ConnContext, output: inout RecordBatch

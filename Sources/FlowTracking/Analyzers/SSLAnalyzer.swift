@@ -28,6 +28,15 @@ public struct SSLAnalyzer: AppAnalyzer {
 
     public init() {}
 
+    /// Whether a fresh analyzer surely rejects these first bytes: a complete TLS record
+    /// header (5 bytes) or any DTLS datagram whose content type is not 20...26 makes
+    /// `TLSStreamParser` fail before any event, and a failure before confirmation rejects.
+    /// Keep in step with `TLSStreamParser.feed`.
+    static func rejectsFirst(_ data: UnsafeRawBufferPointer, datagram: Bool) -> Bool {
+        guard let type = data.first, data.count >= (datagram ? 1 : 5) else { return false }
+        return !(20...26).contains(type)
+    }
+
     public mutating func deliver(
         _ data: UnsafeRawBufferPointer, fromOriginator: Bool, at time: NetworkTime,
         context: ConnContext, output: inout RecordBatch

@@ -35,6 +35,8 @@ struct TCPEndpoint: Sendable {
     /// Relative sequence just past the FIN.
     var finSeq: UInt64 = 0
     var didClose = false
+    /// The end of this side's stream (its FIN, every byte before it delivered) was reported.
+    var endOfStreamReported = false
 
     var historyLastSYN: UInt64 = 0
     var historyLastFIN: UInt64 = 0

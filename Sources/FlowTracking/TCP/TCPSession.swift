@@ -88,12 +88,15 @@ struct TCPSession: Sendable {
     ///   - length: payload length according to the headers.
     ///   - deliver: receives in-order stream bytes `(fromOriginator, bytes)`.
     ///   - gap: receives content gaps `(fromOriginator, length)`.
+    ///   - endOfStream: receives the side whose stream ended: its FIN was seen and every byte
+    ///     before it delivered (Zeek's `EndpointEOF`); once per side.
     ///   - weird: receives weird names.
     mutating func process(
         originatorSide isOrig: Bool, segment: TCPSegmentInfo, payload: UnsafeRawBufferPointer, length: Int,
         history: inout ConnHistory,
         deliver: (Bool, UnsafeRawBufferPointer) -> Void,
         gap: (Bool, UInt64) -> Void,
+        endOfStream: (Bool) -> Void,
         weird: (String) -> Void
     ) -> Outcome {
         var outcome = Outcome()
@@ -224,7 +227,22 @@ struct TCPSession: Sendable {
         if doClose {
             connectionClosed(originatorSide: isOrig)
         }
+        // A FIN (this segment's, or an earlier one whose data just completed) ends a stream.
+        if originator.finCount > 0 || responder.finCount > 0 {
+            if checkEndOfStream(true) { endOfStream(true) }
+            if checkEndOfStream(false) { endOfStream(false) }
+        }
         return outcome
+    }
+
+    /// True once, when the side's FIN was seen and its stream delivered up to the FIN.
+    private mutating func checkEndOfStream(_ sideIsOrig: Bool) -> Bool {
+        withEndpoints(sideIsOrig) { endpoint, _ in
+            guard endpoint.finCount > 0, !endpoint.endOfStreamReported, endpoint.finSeq > 0,
+                  endpoint.lastReassembledSeq >= endpoint.finSeq &- 1 else { return false }
+            endpoint.endOfStreamReported = true
+            return true
+        }
     }
 
     // MARK: - Zeek's init_endpoint
