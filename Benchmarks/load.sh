@@ -21,7 +21,8 @@
 # through PostgresFlowStore.ingest(contentsOf:) with RAW_PARALLEL concurrent writers (default: the
 # aggregator count: one IngestWriter per aggregator). Repetitions interleave the counts (rep 1:
 # 1, 2; rep 2: 1, 2; ...) so machine noise hits both alike; with two or more counts the script
-# prints the scaling ratio (median records/s of the last count / the first).
+# prints the scaling ratio (median records/s of the last count / the first). RAW_REPS=K measures
+# the raw ceiling in the first K repetitions only (default: all).
 #
 # Prints every repetition's RESULT line and the medians. Loopback only; every process we start
 # is stopped by its PID.
@@ -40,6 +41,7 @@ SCRATCH="${SCRATCH:-.build}"
 STORE="${STORE:-sqlite}"
 AGGREGATORS="${AGGREGATORS:-1}"
 RAW_PARALLEL="${RAW_PARALLEL:-}"
+RAW_REPS="${RAW_REPS:-$REPS}"          # repetitions that also measure the raw ceiling (the first ones)
 
 log() { printf '%s\n' "$*" >&2; }
 
@@ -86,12 +88,17 @@ admin_sql() { "$PSQL" "${PG_URL%%\?*}" -v ON_ERROR_STOP=1 -qAtc "$1" >/dev/null;
 TMP="$(mktemp -d "${TMPDIR:-/tmp}/fleetload.XXXXXX")"
 AGG_PIDS=()
 DATABASES=()
+# TERM each aggregator we started, KILL it after 20 s (its shutdown must not hang the run).
 stop_aggregators() {
-    local pid
+    local pid _
     for pid in "${AGG_PIDS[@]}"; do
         if kill -0 "$pid" 2>/dev/null; then kill -TERM "$pid" 2>/dev/null || true; fi
     done
-    for pid in "${AGG_PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
+    for pid in "${AGG_PIDS[@]}"; do
+        for _ in $(seq 1 200); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+        if kill -0 "$pid" 2>/dev/null; then kill -KILL "$pid" 2>/dev/null || true; fi
+        wait "$pid" 2>/dev/null || true
+    done
     AGG_PIDS=()
 }
 drop_databases() {
@@ -153,8 +160,10 @@ for rep in $(seq 1 "$REPS"); do
             pid_args+=(--aggregator-pid "${AGG_PIDS[$((${#AGG_PIDS[@]} - 1))]}")
         done
         log "load: rep $rep, $n aggregator(s) ($STORE) on $addresses"
+        raw_args=()
+        if [ "$rep" -le "$RAW_REPS" ]; then raw_args=(--raw-store "$raw_store" --raw-parallel "${RAW_PARALLEL:-$n}"); fi
         line="$("$BIN/fleet-loadgen" --aggregators "$addresses" --store "$store" "${pid_args[@]}" \
-            --raw-store "$raw_store" --raw-parallel "${RAW_PARALLEL:-$n}" --connections "$CONNECTIONS" \
+            "${raw_args[@]}" --connections "$CONNECTIONS" \
             --batches "$BATCHES" --conns-per-batch "$CONNS_PER_BATCH" --window "$WINDOW" --seed "$rep")"
         stop_aggregators
         log "load: rep $rep, $n aggregator(s): $line  (load average: $(cut -d' ' -f1-3 /proc/loadavg))"

@@ -4,6 +4,7 @@
 #   Benchmarks/querybench-postgres.sh                    # 10 M conns, 7 timed runs per command
 #   CONNS=1000000 RUNS=3 Benchmarks/querybench-postgres.sh
 #   Benchmarks/querybench-postgres.sh --reload           # extra arguments go to fleet-querybench
+#   SKIP_BUILD=1 BIN=.build/release ...                  # no swift build call at all
 #
 # Runs fleet-querybench (release) against a PostgreSQL cluster kept in PG_DIR (default
 # /tmp/fleet-querybench-pg; scripts/with-postgres.sh with FLEET_PG_DIR: initdb'd on first use,
@@ -26,7 +27,7 @@ if [ -z "${SKIP_BUILD:-}" ]; then
     swift build -c "$CONFIG" --scratch-path "$SCRATCH" --product fleet-querybench >&2
     swift build -c "$CONFIG" --scratch-path "$SCRATCH" --product fleetctl >&2
 fi
-BIN="$(swift build -c "$CONFIG" --scratch-path "$SCRATCH" --show-bin-path)"
+BIN="${BIN:-$(swift build -c "$CONFIG" --scratch-path "$SCRATCH" --show-bin-path)}"
 
 # shellcheck disable=SC2016
 run='exec "$0" --store "${FLEET_BENCH_POSTGRES_URL:-$FLEET_TEST_POSTGRES_URL}" "$@"'
