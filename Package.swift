@@ -200,8 +200,9 @@ let package = Package(
         .executableTarget(
             name: "fleet-loadgen",
             dependencies: [
-                "FleetModel", "FleetTesting", "FleetWire", "Storage", "StorageSQLite",
+                "FleetModel", "FleetTesting", "FleetWire", "Storage", "StorageSQLite", "StoragePostgres",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ],
@@ -211,7 +212,7 @@ let package = Package(
         .executableTarget(
             name: "fleet-querybench",
             dependencies: [
-                "FleetModel", "Storage", "StorageSQLite", "QueryAPI", "FleetCLI",
+                "FleetModel", "Storage", "StorageSQLite", "StoragePostgres", "QueryAPI", "FleetCLI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -7,6 +7,10 @@
 # directory), exports FLEET_TEST_POSTGRES_URL=postgres://fleet@127.0.0.1:PORT/postgres, runs CMD,
 # then always stops the server (by its PID) and removes the directory. Exits with CMD's status.
 # Needs Debian's `postgresql` package (scripts/install-deps.sh postgresql).
+#
+# FLEET_PG_DIR=DIR keeps the cluster instead: it lives in DIR (initdb'd on first use), survives the
+# run (the server is still stopped) and is reused next time (benchmarks with long loads).
+# FLEET_PG_OPTIONS adds server settings (e.g. "-c shared_buffers=512MB").
 set -euo pipefail
 if [ $# -lt 1 ]; then
     echo "usage: $0 CMD [ARG ...]" >&2
@@ -19,7 +23,13 @@ if [ -z "$bin" ] || [ ! -x "$bin/initdb" ]; then
     exit 1
 fi
 
-dir=$(mktemp -d "${TMPDIR:-/tmp}/fleet-pg.XXXXXX")
+keep="${FLEET_PG_DIR:-}"
+if [ -n "$keep" ]; then
+    mkdir -p "$keep"
+    dir=$(cd "$keep" && pwd)
+else
+    dir=$(mktemp -d "${TMPDIR:-/tmp}/fleet-pg.XXXXXX")
+fi
 as_owner=()
 if [ "$(id -u)" -eq 0 ]; then
     chown postgres: "$dir"
@@ -33,7 +43,7 @@ cleanup() {
         # The postmaster's children exit with it; wait for the PID to go before removing its files.
         for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
     fi
-    rm -rf "$dir"
+    if [ -z "$keep" ]; then rm -rf "$dir"; fi
 }
 trap cleanup EXIT
 trap 'exit 130' INT
@@ -53,13 +63,15 @@ if [ -z "$port" ]; then
     exit 1
 fi
 
-"${as_owner[@]}" "$bin/initdb" -D "$dir/data" -U fleet --auth=trust --encoding=UTF8 --locale=C.UTF-8 >"$dir/initdb.log" 2>&1 || {
-    cat "$dir/initdb.log" >&2
-    exit 1
-}
+if [ ! -f "$dir/data/PG_VERSION" ]; then
+    "${as_owner[@]}" "$bin/initdb" -D "$dir/data" -U fleet --auth=trust --encoding=UTF8 --locale=C.UTF-8 >"$dir/initdb.log" 2>&1 || {
+        cat "$dir/initdb.log" >&2
+        exit 1
+    }
+fi
 # Throwaway data: no fsync; enough connections for tests running in parallel (each has its own schema).
 "${as_owner[@]}" "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
-    -o "-c listen_addresses=127.0.0.1 -p $port -c unix_socket_directories=$dir -c max_connections=400 -c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
+    -o "-c listen_addresses=127.0.0.1 -p $port -c unix_socket_directories=$dir -c max_connections=400 -c fsync=off -c synchronous_commit=off -c full_page_writes=off ${FLEET_PG_OPTIONS:-}" \
     start >/dev/null || {
     cat "$dir/server.log" >&2
     exit 1

@@ -3,30 +3,38 @@ import Foundation
 import NIOCore
 import NIOPosix
 import Storage
+import StoragePostgres
 import StorageSQLite
 
-/// `fleet-loadgen`: the ingest load benchmark (issue 3). Simulates N agents against a running
-/// `fleet-aggregator` over loopback, checks the store holds exactly what was acknowledged, then
-/// measures the store's own ingest rate on the same records (no network) as the ceiling.
+/// `fleet-loadgen`: the ingest load benchmark (issues 3 and 7). Simulates N agents against one or
+/// more running `fleet-aggregator`s over loopback (agents split round-robin), checks the store
+/// (SQLite file or PostgreSQL database) holds exactly what was acknowledged, then measures the
+/// store's own ingest rate on the same records (no network) as the ceiling.
 ///
 /// Output: human-readable lines on stderr and one `RESULT key=value ...` line on stdout.
 @main
 struct LoadGen: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "fleet-loadgen",
-        abstract: "Load-test a fleet-aggregator with simulated agents and compare with the raw SQLite insert rate.")
+        abstract: "Load-test fleet-aggregators with simulated agents and compare with the raw store insert rate.")
 
-    @Option(help: "Aggregator ingest address, HOST:PORT (loopback; the aggregator runs with --plaintext --allow-any-agent).")
-    var aggregator: String?
+    @Option(help: "Aggregator ingest address, HOST:PORT (loopback; the aggregator runs with --plaintext --allow-any-agent). Repeatable.")
+    var aggregator: [String] = []
 
-    @Option(help: "The aggregator's SQLite file: checked after the run (every record stored once).")
+    @Option(help: "Comma-separated aggregator addresses (HOST:PORT,HOST:PORT): agent i goes to address i mod N.")
+    var aggregators: String?
+
+    @Option(help: "The aggregators' store, a SQLite file or postgres:// URL: checked after the run (every record stored once).")
     var store: String?
 
-    @Option(help: "The aggregator's PID: its CPU time during the run is reported.")
-    var aggregatorPID: Int32?
+    @Option(help: "An aggregator's PID: the aggregators' CPU time during the run is reported (summed). Repeatable.")
+    var aggregatorPID: [Int32] = []
 
-    @Option(help: "A fresh SQLite file for the raw insert measurement (the ceiling); skipped when absent.")
+    @Option(help: "A fresh SQLite file or postgres:// database for the raw insert measurement (the ceiling); skipped when absent.")
     var rawStore: String?
+
+    @Option(help: "Concurrent writers in the raw measurement (groups dealt round-robin; PostgreSQL: one pooled connection each).")
+    var rawParallel: Int = 1
 
     @Option(help: "Simulated agents (one TCP connection each).")
     var connections: Int = 1_000
@@ -47,11 +55,16 @@ struct LoadGen: AsyncParsableCommand {
     var seed: UInt64 = 1
 
     func validate() throws {
-        guard connections > 0, batches > 0, connsPerBatch > 0, window > 0, rawGroupRecords > 0 else {
+        guard connections > 0, batches > 0, connsPerBatch > 0, window > 0, rawGroupRecords > 0, rawParallel > 0 else {
             throw ValidationError("counts must be positive")
         }
-        if let aggregator { _ = try Self.hostPort(aggregator) }
-        guard aggregator != nil || rawStore != nil else { throw ValidationError("give --aggregator, --raw-store or both") }
+        for address in addresses { _ = try Self.hostPort(address) }
+        guard !addresses.isEmpty || rawStore != nil else { throw ValidationError("give --aggregator(s), --raw-store or both") }
+    }
+
+    /// `--aggregator`s then `--aggregators`, in order.
+    var addresses: [String] {
+        aggregator + (aggregators ?? "").split(separator: ",").map { String($0) }.filter { !$0.isEmpty }
     }
 
     func run() async throws {
@@ -66,12 +79,18 @@ struct LoadGen: AsyncParsableCommand {
             ("window", "\(window)"),
         ]
         var networkRate: Double?
-        if let aggregator {
-            let (host, port) = try Self.hostPort(aggregator)
-            let cpuBefore = aggregatorPID.flatMap { Self.cpuSeconds(pid: $0) }
-            let run = try await NetworkRun.run(workload: workload, host: host, port: port, window: window)
+        if !addresses.isEmpty {
+            let endpoints = try addresses.map(Self.hostPort)
+            let cpuBefore = aggregatorPID.map { Self.cpuSeconds(pid: $0) }
+            let run = try await NetworkRun.run(workload: workload, endpoints: endpoints, window: window)
             var cpu: Double?
-            if let pid = aggregatorPID, let before = cpuBefore, let after = Self.cpuSeconds(pid: pid) { cpu = after - before }
+            let cpuAfter = aggregatorPID.map { Self.cpuSeconds(pid: $0) }
+            if !aggregatorPID.isEmpty {
+                cpu = zip(cpuBefore, cpuAfter).reduce(0.0) { total, pair in
+                    guard let total, let before = pair.0, let after = pair.1 else { return nil }
+                    return total + after - before
+                }
+            }
             let rate = Double(records) / run.seconds
             networkRate = rate
             let p50 = Self.percentile(run.latencies, 0.50)
@@ -80,13 +99,13 @@ struct LoadGen: AsyncParsableCommand {
                 + "\(Int(rate)) records/s; ack latency p50 \(String(format: "%.1f", p50)) ms, p99 \(String(format: "%.1f", p99)) ms"
                 + (cpu.map { "; aggregator CPU \(String(format: "%.2f", $0)) s = \(Int(Double(records) / $0)) records/CPU-s" } ?? ""))
             result += [
-                ("ingest_rps", "\(Int(rate))"), ("ingest_seconds", String(format: "%.3f", run.seconds)),
+                ("aggregators", "\(endpoints.count)"), ("ingest_rps", "\(Int(rate))"), ("ingest_seconds", String(format: "%.3f", run.seconds)),
                 ("p50_ms", String(format: "%.1f", p50)), ("p99_ms", String(format: "%.1f", p99)),
                 ("connect_seconds", String(format: "%.2f", run.connectSeconds)),
             ]
             if let cpu { result.append(("aggregator_cpu_s", String(format: "%.2f", cpu))) }
             if let store {
-                let counts = try await SQLiteFlowStore(path: store).recordCounts()
+                let counts = try await StoreAccess.recordCounts(store)
                 let expected = workload.expectedCounts
                 let stored = counts.values.reduce(0, +)
                 log("store: \(stored) rows \(counts.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " "))")
@@ -99,11 +118,13 @@ struct LoadGen: AsyncParsableCommand {
             }
         }
         if let rawStore {
-            let raw = try await RawInsert.measure(workload: workload, path: rawStore, groupRecords: rawGroupRecords)
+            let raw = try await RawInsert.measure(
+                workload: workload, store: rawStore, groupRecords: rawGroupRecords, parallel: rawParallel)
             let rate = Double(records) / raw.seconds
-            log("raw: \(records) records through SQLiteFlowStore.ingest(contentsOf:) in \(String(format: "%.2f", raw.seconds)) s = "
+            log("raw: \(records) records through \(StoreAccess.isPostgres(rawStore) ? "PostgresFlowStore" : "SQLiteFlowStore")"
+                + ".ingest(contentsOf:), \(rawParallel) writer(s), in \(String(format: "%.2f", raw.seconds)) s = "
                 + "\(Int(rate)) records/s, \(Int(Double(records) / raw.cpuSeconds)) records/CPU-s")
-            result += [("raw_rps", "\(Int(rate))"), ("raw_cpu_rps", "\(Int(Double(records) / raw.cpuSeconds))")]
+            result += [("raw_parallel", "\(rawParallel)"), ("raw_rps", "\(Int(rate))"), ("raw_cpu_rps", "\(Int(Double(records) / raw.cpuSeconds))")]
             if let networkRate {
                 let ratio = networkRate / rate
                 log("ratio ingest/raw = \(String(format: "%.2f", ratio)) (goal >= 0.5)")
@@ -153,7 +174,8 @@ enum NetworkRun {
         var latencies: [UInt64]
     }
 
-    static func run(workload: Workload, host: String, port: Int, window: Int) async throws -> Outcome {
+    /// Agent `i` connects to `endpoints[i % endpoints.count]`.
+    static func run(workload: Workload, endpoints: [(String, Int)], window: Int) async throws -> Outcome {
         let group = MultiThreadedEventLoopGroup.singleton
         let connectStart = ContinuousClock.now
         var connections: [LoadClient.Connection] = []
@@ -161,9 +183,11 @@ enum NetworkRun {
         // Connect in waves so the listen backlog never overflows.
         var index = 0
         while index < workload.agents.count {
+            let first = index
             let wave = workload.agents[index..<min(index + 128, workload.agents.count)]
             try await withThrowingTaskGroup(of: (Int, LoadClient.Connection).self) { tasks in
                 for (offset, agent) in wave.enumerated() {
+                    let (host, port) = endpoints[(first + offset) % endpoints.count]
                     tasks.addTask { (offset, try await LoadClient.connect(host: host, port: port, agent: agent, group: group)) }
                 }
                 var made = [(Int, LoadClient.Connection)]()

@@ -1,6 +1,7 @@
 import FleetModel
 import Foundation
 import Storage
+import StoragePostgres
 import StorageSQLite
 
 /// The ceiling: the same records through the store's own ingest path (sequence check, counters,
@@ -11,15 +12,36 @@ enum RawInsert {
         var cpuSeconds: Double
     }
 
-    static func measure(workload: Workload, path: String, groupRecords: Int) async throws -> Outcome {
-        let store = try SQLiteFlowStore(path: path)
+    /// - Parameters:
+    ///   - store: a fresh SQLite file or an empty (or not yet migrated) PostgreSQL database URL.
+    ///   - parallel: concurrent writers; agent `i`'s batches go to writer `i % parallel` (in order).
+    static func measure(workload: Workload, store location: String, groupRecords: Int, parallel: Int) async throws -> Outcome {
+        let writers = max(1, parallel)
+        let groups = (0..<writers).map { writer in
+            Self.groups(workload.ingestBatches { $0 % writers == writer }, records: groupRecords)
+        }
+        if StoreAccess.isPostgres(location) {
+            return try await StoreAccess.withPostgres(url: location) { store in
+                try await store.migrate()
+                let outcome = try await time(groups, into: store)
+                try check(try await store.recordCounts(), workload)
+                return outcome
+            }
+        }
+        let store = try SQLiteFlowStore(path: location)
         try await store.migrate()
-        let batches = workload.ingestBatches()
+        let outcome = try await time(groups, into: store)
+        try check(try await store.recordCounts(), workload)
+        return outcome
+    }
+
+    /// Batches in order, cut into groups of at most `records` records (a batch is never split).
+    static func groups(_ batches: [IngestBatch], records limit: Int) -> [[IngestBatch]] {
         var groups: [[IngestBatch]] = []
         var current: [IngestBatch] = []
         var records = 0
         for batch in batches {
-            if !current.isEmpty && records + batch.records.count > groupRecords {
+            if !current.isEmpty && records + batch.records.count > limit {
                 groups.append(current)
                 current = []
                 records = 0
@@ -28,21 +50,34 @@ enum RawInsert {
             records += batch.records.count
         }
         if !current.isEmpty { groups.append(current) }
+        return groups
+    }
+
+    /// Each writer stores its groups in order; the writers run concurrently.
+    private static func time(_ groups: [[[IngestBatch]]], into store: some FlowStore) async throws -> Outcome {
         let cpuStart = processCPUSeconds()
         let start = ContinuousClock.now
-        for group in groups {
-            for result in await store.ingest(contentsOf: group) {
-                guard case .success(.stored) = result else {
-                    throw StorageError.database.with(message: "raw insert failed: \(result)")
+        try await withThrowingTaskGroup(of: Void.self) { writers in
+            for mine in groups {
+                writers.addTask {
+                    for group in mine {
+                        for result in await store.ingest(contentsOf: group) {
+                            guard case .success(.stored) = result else {
+                                throw StorageError.database.with(message: "raw insert failed: \(result)")
+                            }
+                        }
+                    }
                 }
             }
+            try await writers.waitForAll()
         }
-        let seconds = Nanoseconds.seconds(ContinuousClock.now - start)
-        let counts = try await store.recordCounts()
+        return Outcome(seconds: Nanoseconds.seconds(ContinuousClock.now - start), cpuSeconds: processCPUSeconds() - cpuStart)
+    }
+
+    private static func check(_ counts: [String: Int], _ workload: Workload) throws {
         guard counts == workload.expectedCounts else {
             throw StorageError.database.with(message: "raw store holds \(counts), expected \(workload.expectedCounts)")
         }
-        return Outcome(seconds: seconds, cpuSeconds: processCPUSeconds() - cpuStart)
     }
 
     /// CPU time of this process (all threads).

@@ -68,11 +68,11 @@ struct Workload: Sendable {
         return Workload(agents: result)
     }
 
-    /// The same batches as the store receives them.
-    func ingestBatches() -> [IngestBatch] {
+    /// The same batches as the store receives them (of the agents whose index passes `include`).
+    func ingestBatches(agents include: (Int) -> Bool = { _ in true }) -> [IngestBatch] {
         var all: [IngestBatch] = []
         all.reserveCapacity(batchCount)
-        for agent in agents {
+        for (position, agent) in agents.enumerated() where include(position) {
             for (index, records) in agent.batches.enumerated() {
                 all.append(IngestBatch(
                     agent: AgentID(agent.id), sequence: UInt64(index + 1),

@@ -4,17 +4,22 @@ import Foundation
 import Logging
 import QueryAPI
 import Storage
+import StoragePostgres
 import StorageSQLite
 
-/// `fleet-querybench`: fills a SQLite store with a simulated fleet's day (10 M conns from 100
-/// agents over 24 h, DNS/HTTP/SSL in proportion) through the store's ingest path, serves it with
-/// the query API on loopback, and times `fleetctl` end to end (process start to exit).
+/// `fleet-querybench`: fills a SQLite store or a PostgreSQL database with a simulated fleet's
+/// day (10 M conns from 100 agents over 24 h, DNS/HTTP/SSL in proportion) through the store's
+/// ingest path, serves it with the query API on loopback, and times `fleetctl` end to end
+/// (process start to exit).
 @main
 struct QueryBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "fleet-querybench", abstract: "Time fleetctl queries against a store of a simulated fleet's day.")
 
-    @Option(help: "SQLite file (reused when it already holds the data; --reload to rebuild).")
+    @Option(help: """
+        SQLite file, or postgres://user@host:port/database (the data goes to schema fleet_querybench there). \
+        Reused when it already holds the data; --reload to rebuild.
+        """)
     var store = "/tmp/fleet-querybench.sqlite"
 
     @Option(help: "Conn records in total.")
@@ -41,6 +46,13 @@ struct QueryBench: AsyncParsableCommand {
         guard FileManager.default.isExecutableFile(atPath: fleetctlPath) else {
             throw ValidationError("no fleetctl at \(fleetctlPath): build it or pass --fleetctl")
         }
+        if store.hasPrefix("postgres://") || store.hasPrefix("postgresql://") {
+            try await PostgresBench(url: store, agents: agents, conns: conns, hours: hours, reload: reload)
+                .run { store, findings, end, label in
+                    try await measure(store: store, findings: findings, end: end, label: label, fleetctlPath: fleetctlPath)
+                }
+            return
+        }
         let now = QueryAPIConfiguration.wallClock()
         let fleet = SimulatedFleet(agents: agents, conns: conns, hours: hours, end: now)
         let marker = store + ".end"
@@ -66,15 +78,28 @@ struct QueryBench: AsyncParsableCommand {
             findingsStore = InMemoryFlowStore()
             findingsBackend = "in-memory (this SQLite store keeps no findings)"
         }
+        try await measure(
+            store: sqlite, findings: findingsStore, end: end, label: "store: \(store)  findings: \(findingsBackend)",
+            fleetctlPath: fleetctlPath)
+    }
+
+    /// Adds the simulated findings, serves `store` on loopback with the data's `end` as "now" and
+    /// prints the timing table.
+    func measure(
+        store flowStore: any FlowStore, findings findingsStore: any FindingStore, end: NetworkTime, label: String,
+        fleetctlPath: String
+    ) async throws {
+        let now = QueryAPIConfiguration.wallClock()
+        let fleet = SimulatedFleet(agents: agents, conns: conns, hours: hours, end: end)
         // Findings relative to the data's end, so a reused store gets the same findings again (merged by id).
-        try await findingsStore.upsertFindings(SimulatedFleet(agents: agents, conns: conns, hours: hours, end: end).findings())
+        try await findingsStore.upsertFindings(fleet.findings())
         let token = "querybench-token-0123456789"
         let shift = now.microseconds - end.microseconds
         let server = QueryAPIServer(
             configuration: QueryAPIConfiguration(
                 host: "127.0.0.1", port: 0, token: token,
                 now: { NetworkTime(microseconds: QueryAPIConfiguration.wallClock().microseconds - shift) }),
-            store: sqlite, findings: findingsStore, logger: Logger(label: "querybench"))
+            store: flowStore, findings: findingsStore, logger: Logger(label: "querybench"))
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
         let task = Task { try await server.run { continuation.yield($0) } }
         defer { task.cancel() }
@@ -87,7 +112,7 @@ struct QueryBench: AsyncParsableCommand {
             ("fleetctl conn --since 1h --host \(fleet.hostX)", ["conn", "--since", since, "--host", fleet.hostX]),
             ("fleetctl dns --query example.com", ["dns", "--query", "example.com"]),
         ]
-        print("store: \(store)  findings: \(findingsBackend)  fleetctl: \(fleetctlPath)")
+        print("\(label)  fleetctl: \(fleetctlPath)")
         print("| command | rows | median | min | max |")
         print("|---|---:|---:|---:|---:|")
         for (label, arguments) in commands {

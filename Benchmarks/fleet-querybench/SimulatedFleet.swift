@@ -1,6 +1,7 @@
 import FleetModel
 import Foundation
 import Storage
+import StoragePostgres
 import StorageSQLite
 
 /// A deterministic fleet: `agents` agents with 50 hosts each talking to a pool of outside
@@ -17,32 +18,61 @@ struct SimulatedFleet {
     /// Slices of time; each slice is one batch per agent.
     private var slices: Int { hours * 10 }
 
+    private var start: NetworkTime { NetworkTime(microseconds: end.microseconds - Int64(hours) * 3_600_000_000) }
+    private var sliceMicros: Int64 { Int64(hours) * 3_600_000_000 / Int64(slices) }
+    private var perBatch: Int { max(1, conns / (slices * agents)) }
+    /// Conn records the load stores (`conns` rounded down to whole batches).
+    var storedConns: Int { perBatch * slices * agents }
+
+    /// SQLite: one transaction per agent batch, secondary indexes built once after the load.
     func load(into store: SQLiteFlowStore) async throws {
-        let start = NetworkTime(microseconds: end.microseconds - Int64(hours) * 3_600_000_000)
-        let sliceMicros = Int64(hours) * 3_600_000_000 / Int64(slices)
-        let perBatch = max(1, conns / (slices * agents))
-        for agent in 0..<agents {
-            try await store.upsertAgent(AgentRegistration(
-                id: AgentID(Self.agentName(agent)), hostname: "host-\(agent)", version: "0.2.0", seenAt: start))
-        }
+        for agent in 0..<agents { try await store.upsertAgent(registration(agent)) }
         // Secondary indexes are built once after the load (the store ends with the normal schema).
         try await store.withSecondaryIndexesDeferred {
-            try await ingestDay(into: store, start: start, sliceMicros: sliceMicros, perBatch: perBatch)
+            try await ingestDay { batches in
+                for batch in batches { _ = try await store.ingest(batch) }
+            }
             progress("building indexes")
         }
         progress("analyzing")
         try await store.analyze()
     }
 
-    private func ingestDay(
-        into store: SQLiteFlowStore, start: NetworkTime, sliceMicros: Int64, perBatch: Int
-    ) async throws {
+    /// PostgreSQL: one `ingest(contentsOf:)` transaction per time slice (every agent's batch of
+    /// it), secondary indexes built once after the load.
+    func load(into store: PostgresFlowStore) async throws {
+        for agent in 0..<agents { try await store.upsertAgent(registration(agent)) }
+        try await store.withSecondaryIndexesDeferred {
+            try await ingestDay { batches in
+                for result in await store.ingest(contentsOf: batches) {
+                    guard case .stored = try result.get() else {
+                        throw StorageError.database.with(message: "querybench load: batch not stored: \(result)")
+                    }
+                }
+            }
+            progress("building indexes")
+        }
+        progress("analyzing")
+        try await store.analyze()
+    }
+
+    private func registration(_ agent: Int) -> AgentRegistration {
+        AgentRegistration(id: AgentID(Self.agentName(agent)), hostname: "host-\(agent)", version: "0.2.0", seenAt: start)
+    }
+
+    /// Generates the day slice by slice and hands each slice's batches (one per agent) to `store`.
+    private func ingestDay(_ store: ([IngestBatch]) async throws -> Void) async throws {
+        let start = start
+        let sliceMicros = sliceMicros
+        let perBatch = perBatch
         var random = SplitMix(seed: 42)
         var stored = 0
         let clock = ContinuousClock()
         let began = clock.now
         for slice in 0..<slices {
             let sliceStart = start.microseconds + Int64(slice) * sliceMicros
+            var sliceBatches: [IngestBatch] = []
+            sliceBatches.reserveCapacity(agents)
             for agent in 0..<agents {
                 var batch = RecordBatch()
                 batch.conns.reserveCapacity(perBatch)
@@ -84,13 +114,15 @@ struct SimulatedFleet {
                     }
                 }
                 stored += batch.count
-                _ = try await store.ingest(IngestBatch(
+                sliceBatches.append(IngestBatch(
                     agent: AgentID(Self.agentName(agent)), sequence: UInt64(slice + 1),
                     receivedAt: NetworkTime(microseconds: sliceStart + sliceMicros), records: batch))
             }
+            try await store(sliceBatches)
             if slice % 10 == 9 || slice == slices - 1 {
                 let seconds = Double((clock.now - began).components.seconds)
-                progress("loaded \(slice + 1)/\(slices) slices, \(stored) records, \(Int(seconds)) s")
+                progress("loaded \(slice + 1)/\(slices) slices, \(stored) records, \(Int(seconds)) s"
+                    + (seconds > 0 ? " (\(Int(Double(stored) / seconds)) records/s)" : ""))
             }
         }
     }
