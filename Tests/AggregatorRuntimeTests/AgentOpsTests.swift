@@ -82,9 +82,7 @@ import Testing
         let file = try #require(TestSupport.trace("http-methods.pcap"))
         let directory = TestSupport.TemporaryDirectory()
         defer { directory.cleanUp() }
-        let expected = try TestSupport.offlineRecords(file)
-        let batches = try await TestSupport.producedBatches(file, policy: BatchPolicy(maxRecords: 2))
-            .filter { !$0.records.isEmpty }
+        let (expected, batches) = try await TestSupport.replayBatches(file, maxRecords: 2)
         try #require(batches.count >= 10)
         let half = batches.count / 2
         let store = try await TestSupport.store(directory.file("agg.sqlite"))

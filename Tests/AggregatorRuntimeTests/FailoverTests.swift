@@ -53,9 +53,7 @@ import Testing
         let file = try #require(TestSupport.trace("http-methods.pcap"))
         let directory = TestSupport.TemporaryDirectory()
         defer { directory.cleanUp() }
-        let expected = try TestSupport.offlineRecords(file)
-        let batches = try await TestSupport.producedBatches(file, policy: BatchPolicy(maxRecords: 2))
-            .filter { !$0.records.isEmpty }
+        let (expected, batches) = try await TestSupport.replayBatches(file, maxRecords: 2)
         try #require(batches.count >= 20)
         // One store behind both aggregators (as PostgreSQL is in production).
         let shared = try await TestSupport.store(directory.file("shared.sqlite"))
@@ -117,9 +115,7 @@ import Testing
         let file = try #require(TestSupport.trace("dns53.pcap"))
         let directory = TestSupport.TemporaryDirectory()
         defer { directory.cleanUp() }
-        let expected = try TestSupport.offlineRecords(file)
-        let batches = try await TestSupport.producedBatches(file, policy: BatchPolicy(maxRecords: 1))
-            .filter { !$0.records.isEmpty }
+        let (expected, batches) = try await TestSupport.replayBatches(file, maxRecords: 1)
         let store = try await TestSupport.store(directory.file("agg.sqlite"))
         let dead = try await LoopbackPeers.closedPort()
         try await TestSupport.withAggregator(store: store) { server in
@@ -143,9 +139,7 @@ import Testing
         let file = try #require(TestSupport.trace("dns53.pcap"))
         let directory = TestSupport.TemporaryDirectory()
         defer { directory.cleanUp() }
-        let expected = try TestSupport.offlineRecords(file)
-        let batches = try await TestSupport.producedBatches(file, policy: BatchPolicy(maxRecords: 2))
-            .filter { !$0.records.isEmpty }
+        let (expected, batches) = try await TestSupport.replayBatches(file, maxRecords: 2)
         let store = try await TestSupport.store(directory.file("agg.sqlite"))
         let silent = try await LoopbackPeers.SilentServer.start()
         defer { silent.close() }

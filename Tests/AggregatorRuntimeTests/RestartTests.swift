@@ -24,9 +24,7 @@ import Testing
         let directory = TestSupport.TemporaryDirectory()
         defer { directory.cleanUp() }
         let storePath = directory.file("agg.sqlite")
-        let expected = try TestSupport.offlineRecords(file)
-        let batches = try await TestSupport.producedBatches(file, policy: BatchPolicy(maxRecords: 2))
-            .filter { !$0.records.isEmpty }
+        let (expected, batches) = try await TestSupport.replayBatches(file, maxRecords: 2)
         try #require(batches.count >= 20)
         let half = batches.count / 2
         let (input, feed) = AsyncThrowingStream<OutgoingBatch, any Error>.makeStream()
@@ -95,9 +93,7 @@ import Testing
         let file = try #require(TestSupport.trace("http-methods.pcap"))
         let directory = TestSupport.TemporaryDirectory()
         defer { directory.cleanUp() }
-        let expected = try TestSupport.offlineRecords(file)
-        let batches = try await TestSupport.producedBatches(file, policy: BatchPolicy(maxRecords: 3))
-            .filter { !$0.records.isEmpty }
+        let (expected, batches) = try await TestSupport.replayBatches(file, maxRecords: 3)
         try #require(batches.count >= 5)
         let sqlite = try await TestSupport.store(directory.file("agg.sqlite"))
         let store = CommitThenFailStore(inner: sqlite, failAt: 3)
@@ -121,9 +117,7 @@ import Testing
         let file = try #require(TestSupport.trace("dns53.pcap"))
         let directory = TestSupport.TemporaryDirectory()
         defer { directory.cleanUp() }
-        let expected = try TestSupport.offlineRecords(file)
-        let batches = try await TestSupport.producedBatches(file, policy: BatchPolicy(maxRecords: 1))
-            .filter { !$0.records.isEmpty }
+        let (expected, batches) = try await TestSupport.replayBatches(file, maxRecords: 1)
         let store = try await TestSupport.store(directory.file("agg.sqlite"))
         // First run: nobody listens on the port; the agent stops and keeps everything spooled.
         let deadPort = try await TestSupport.withAggregator(store: store) { $0.localPort }

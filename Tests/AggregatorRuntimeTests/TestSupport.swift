@@ -75,6 +75,13 @@ enum TestSupport {
         }
     }
 
+    /// A trace's records as `fleetctl analyze` gives them, and the non-empty batches the agent cuts them into
+    /// (at most `maxRecords` each): what the store must end up holding, and what to ship.
+    static func replayBatches(_ file: String, maxRecords: Int) async throws -> (expected: RecordBatch, batches: [OutgoingBatch]) {
+        let batches = try await producedBatches(file, policy: BatchPolicy(maxRecords: maxRecords)).filter { !$0.records.isEmpty }
+        return (try offlineRecords(file), batches)
+    }
+
     /// Every record batch a pcap gives through `RecordProducer` (as the agent cuts them).
     static func producedBatches(_ file: String, policy: BatchPolicy = BatchPolicy()) async throws -> [OutgoingBatch] {
         var producer = RecordProducer(policy: policy)
