@@ -152,7 +152,8 @@ struct FleetAggregator: AsyncParsableCommand {
         try await flowStore.migrate()
         logger.info("store ready", metadata: ["store.backend": "\(flowStore.backendName)"])
         let detection = try await DetectionService.start(
-            noiseFile: noise, warmUp: try warmUpDuration(), store: flowStore, logger: logger)
+            noiseFile: noise, warmUp: try warmUpDuration(), store: flowStore,
+            restoring: !(flowStore is any DetectionFeed), logger: logger)
 
         let tls = try settings.tls.cert.map { cert in
             try IngestTLS.serverContext(certificatePath: cert, privateKeyPath: settings.tls.key ?? "")

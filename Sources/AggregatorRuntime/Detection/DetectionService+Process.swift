@@ -10,14 +10,16 @@ extension DetectionService {
     /// - Parameter warmUp: each agent's warm-up (packet time from its first record); nil keeps the engine's
     ///   default (5 min), `.zero` turns it off (`fleet-aggregator --warm-up 0`).
     /// - Throws: ``NoiseFileError`` for a bad noise file; the store's error.
+    /// - Parameter restoring: false when a ``DetectionLeader`` will run the service (it restores at each term).
     public static func start(
-        noiseFile: String?, warmUp: NetworkDuration? = nil, store: any FlowStore & FindingStore, logger: Logger
+        noiseFile: String?, warmUp: NetworkDuration? = nil, store: any FlowStore & FindingStore, restoring: Bool = true,
+        logger: Logger
     ) async throws -> DetectionService {
         var configuration = DetectionServiceConfiguration()
         if let noiseFile { configuration.noise = try NoiseFile.load(noiseFile) }
         if let warmUp { configuration.engine.warmUp = max(.zero, warmUp) }
         let service = DetectionService(configuration: configuration, findings: store, now: WallClock.now, logger: logger)
-        let summary = try await service.restore(from: store)
+        let summary = restoring ? try await service.restore(from: store) : RestoreSummary()
         logger.info("detection ready", metadata: [
             "restore.agents": "\(summary.agents)", "restore.dns_records": "\(summary.dnsRecords)",
             "restore.name_records": "\(summary.nameRecords)", "noise.file": "\(noiseFile ?? "-")",
