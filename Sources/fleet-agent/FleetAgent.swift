@@ -31,6 +31,9 @@ struct FleetAgent: AsyncParsableCommand {
     @Option(help: "Flush a batch once it holds this many records (default: the config file's batch.max_records).")
     var batchRecords: Int?
 
+    @Option(help: "Seed of the connection uids (default: random per run, so a restarted agent never reuses a uid; tests pass a fixed one to compare with `fleetctl analyze`).")
+    var uidSeed: UInt64?
+
     @Option(help: "With --read: shift packet times so the capture starts at this Unix time in seconds (demos: recent records for `fleetctl --since`).")
     var replayStart: Int64?
 
@@ -218,6 +221,9 @@ struct FleetAgent: AsyncParsableCommand {
         configured.flows.maxFlows = settings.maxFlows
         configured.flows.interimInterval = settings.interimInterval.map(Self.networkDuration)
         configured.flows.firstInterimDelay = settings.firstInterimDelay.map(Self.networkDuration)
+        // A fixed seed would give every run of this agent the same uids: a restart would reuse them (a conn
+        // is stored under its agent and uid).
+        configured.flows.uidSeed = uidSeed ?? UInt64.random(in: 1...UInt64.max)
         let pipeline = configured
         let replay = ReplayPacing(
             speed: replaySpeed, startAt: replayStart.map { NetworkTime(microseconds: $0 * 1_000_000) })

@@ -1,4 +1,5 @@
 import FleetTesting
+import FlowTracking
 import Foundation
 import Testing
 
@@ -118,12 +119,13 @@ final class ProcessHarness {
     /// given as one comma-separated `--aggregator` list).
     func startAgent(
         capture: String, port: Int, failoverPorts: [Int] = [], spool: String, speed: Double? = nil, batchRecords: Int = 200,
-        agentID: String = "agent-1"
+        agentID: String = "agent-1", uidSeed: UInt64 = FlowConfiguration().uidSeed
     ) throws -> Child {
         let aggregators = ([port] + failoverPorts).map { "127.0.0.1:\($0)" }.joined(separator: ",")
         var arguments = [
             "--read", capture, "--aggregator", aggregators, "--agent-id", agentID, "--spool", spool,
             "--plaintext", "--drain-timeout", "90", "--batch-records", "\(batchRecords)", "--log-level", "info", "--metrics", "off",
+            "--uid-seed", "\(uidSeed)",  // fleetctl analyze's seed, so the store can be compared with it
         ]
         if let speed { arguments += ["--replay-speed", "\(speed)"] }
         return try start("fleet-agent", arguments, environment: ["FLEET_TOKEN": "test-token"])

@@ -5,6 +5,7 @@ import Capture
 import FleetCLI
 import FleetModel
 import FleetTesting
+import FlowTracking
 import FleetWire
 import Foundation
 import Logging
@@ -93,8 +94,9 @@ enum TestSupport {
     }
 
     /// What `fleetctl analyze` gives for `file`.
-    static func offlineRecords(_ file: String) throws -> RecordBatch {
+    static func offlineRecords(_ file: String, uidSeed: UInt64? = nil) throws -> RecordBatch {
         var options = OfflineAnalysis.Options()
+        if let uidSeed { options.pipeline.flows.uidSeed = uidSeed }
         options.outputDirectory = nil
         options.collectRecords = true
         return try OfflineAnalysis.run(files: [file], options: options).records
