@@ -38,7 +38,7 @@ SEVERITIES = ["info", "low", "medium", "high", "critical"]
 
 
 def rank(severity):
-    return SEVERITIES.index(severity)
+    return SEVERITIES.index(severity) if severity in SEVERITIES else 0
 
 
 class AnalyzeMode:

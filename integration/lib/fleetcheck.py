@@ -14,39 +14,12 @@ import argparse
 import json
 import sys
 
-SEVERITIES = ["info", "low", "medium", "high", "critical"]
-
-
-def rank(severity):
-    return SEVERITIES.index(severity) if severity in SEVERITIES else 0
+from evaluate import SEVERITIES, addresses_of, matches, rank  # the scenario scorer's matching rules, shared
 
 
 def read_lines(path):
     with open(path) as handle:
         return [json.loads(line) for line in handle if line.strip()]
-
-
-def addresses_of(finding):
-    found = set(finding.get("indicators", {}).get("addresses", []))
-    for flow in finding.get("flows", []):
-        found.add(flow.get("id.orig_h"))
-        found.add(flow.get("id.resp_h"))
-    if finding.get("host"):
-        found.add(finding["host"])
-    return found
-
-
-def matches(expect, finding):
-    if finding.get("detector") != expect["detector"]:
-        return False
-    if rank(finding.get("severity")) < rank(expect.get("min_severity", "info")):
-        return False
-    if "host" in expect and finding.get("host") != expect["host"]:
-        return False
-    if not set(expect.get("addresses", [])) <= addresses_of(finding):
-        return False
-    uris = finding.get("indicators", {}).get("uris", [])
-    return all(any(text in uri for uri in uris) for text in expect.get("uri_contains", []))
 
 
 def attack_related(expect, finding):
