@@ -2,7 +2,7 @@ import AgentCore
 import Testing
 
 /// A manual clock's instant: milliseconds since the test started.
-private struct At: InstantProtocol, CustomStringConvertible {
+struct At: InstantProtocol, CustomStringConvertible {
     var offset: Duration
     init(_ milliseconds: Int64) { offset = .milliseconds(milliseconds) }
     init(offset: Duration) { self.offset = offset }

@@ -85,11 +85,11 @@ final class FakeAggregator: Sendable {
     /// What this fake saw so far.
     var counters: Counters { state.withLock { $0.counters } }
 
-    private init(port: Int, store: Store, listener: any Channel, state: Mutex<(counters: Counters, channels: [any Channel])>) {
+    private init(port: Int, store: Store, listener: any Channel) {
         self.port = port
         self.store = store
         self.listener = listener
-        self.state = state
+        state = Mutex((Counters(), []))
     }
 
     /// Starts a fake on an ephemeral port of 127.0.0.1.
@@ -109,9 +109,7 @@ final class FakeAggregator: Sendable {
                 }
             }
             .bind(host: "127.0.0.1", port: 0).get()
-        let fake = FakeAggregator(
-            port: listener.localAddress?.port ?? 0, store: store, listener: listener,
-            state: Mutex((Counters(), [])))
+        let fake = FakeAggregator(port: listener.localAddress?.port ?? 0, store: store, listener: listener)
         box.fake.withLock { $0 = fake }
         return fake
     }
@@ -186,7 +184,7 @@ final class FakeAggregator: Sendable {
                   committedSilently >= script.committingSilently else { return }
             frozen = true
             box.count { $0.frozen += 1 }
-            context.channel.setOption(.autoRead, value: false).whenComplete { _ in }
+            try? context.channel.syncOptions?.setOption(.autoRead, value: false)
         }
 
         private func acknowledge(_ ack: WireAck, context: ChannelHandlerContext) {
@@ -197,7 +195,7 @@ final class FakeAggregator: Sendable {
             let (seconds, attoseconds) = script.ackDelay.components
             lastAck = max(lastAck, .now()) + .nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
             let message = wrapOutboundOut(.ack(ack))
-            context.eventLoop.assumeIsolated().scheduleTask(deadline: lastAck) {
+            _ = context.eventLoop.assumeIsolated().scheduleTask(deadline: lastAck) {
                 context.writeAndFlush(message, promise: nil)
             }
         }
