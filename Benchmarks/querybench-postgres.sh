@@ -12,7 +12,7 @@
 # happens once: fleet-querybench reuses schema fleet_querybench when it already holds the day
 # (same CONNS), else loads it through PostgresFlowStore.ingest(contentsOf:) with the secondary
 # indexes built after the load. With FLEET_BENCH_POSTGRES_URL set, that server is used instead.
-# Remove PG_DIR to free the disk (~6 GB at 10 M conns).
+# Remove PG_DIR to free the disk (at 10 M conns: 6.3 GB of data plus up to 8 GB of WAL).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

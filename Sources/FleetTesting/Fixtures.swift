@@ -15,14 +15,25 @@ public enum Fixtures {
         repositoryRoot.appendingPathComponent("Tests/Fixtures")
     }
 
-    /// `../shared/conformance/zeek`, or `$FLEETWATCH_CONFORMANCE` when set; nil when absent.
+    /// `$FLEETWATCH_CONFORMANCE` when set, else the nearest `shared/conformance/zeek` beside the
+    /// checkout or up to four levels above it (a git worktree kept in a subfolder); nil when absent.
     public static var zeekConformanceDirectory: URL? {
-        let environment = ProcessInfo.processInfo.environment["FLEETWATCH_CONFORMANCE"]
-        let candidate = environment.map { URL(fileURLWithPath: $0) }
-            ?? repositoryRoot.deletingLastPathComponent().appendingPathComponent("shared/conformance/zeek")
+        if let environment = ProcessInfo.processInfo.environment["FLEETWATCH_CONFORMANCE"] {
+            let candidate = URL(fileURLWithPath: environment)
+            return hasTraces(candidate) ? candidate : nil
+        }
+        var directory = repositoryRoot
+        for _ in 0..<5 {
+            directory = directory.deletingLastPathComponent()
+            let candidate = directory.appendingPathComponent("shared/conformance/zeek")
+            if hasTraces(candidate) { return candidate }
+        }
+        return nil
+    }
+
+    private static func hasTraces(_ candidate: URL) -> Bool {
         var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: candidate.appendingPathComponent("traces").path, isDirectory: &isDirectory),
-              isDirectory.boolValue else { return nil }
-        return candidate
+        return FileManager.default.fileExists(atPath: candidate.appendingPathComponent("traces").path, isDirectory: &isDirectory)
+            && isDirectory.boolValue
     }
 }

@@ -1,5 +1,4 @@
 import NIOCore
-import NIOPosix
 
 /// A bare HTTP/1.1 client over loopback: sends raw request bytes, returns everything the server
 /// wrote before closing, split into status code, headers and body. For tests of the agent's
@@ -22,21 +21,7 @@ public enum HTTPProbe {
 
     /// Sends raw `bytes` to 127.0.0.1:`port` and reads until the server closes.
     public static func send(port: Int, bytes: [UInt8]) async throws -> Response {
-        let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-            .connect(host: "127.0.0.1", port: port) { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
-                }
-            }
-        var received = ByteBuffer()
-        try await channel.executeThenClose { inbound, outbound in
-            try? await outbound.write(ByteBuffer(bytes: bytes))
-            do {
-                for try await var buffer in inbound { received.writeBuffer(&buffer) }
-            } catch {
-                // A reset after the server's close: keep what arrived.
-            }
-        }
+        let received = try await LoopbackExchange.bytes(port: port, sending: [bytes], toleratingWriteFailure: true)
         let text = String(decoding: received.readableBytesView, as: UTF8.self)
         let parts = text.split(separator: "\r\n\r\n", maxSplits: 1, omittingEmptySubsequences: false)
         let head = parts.first.map(String.init) ?? ""

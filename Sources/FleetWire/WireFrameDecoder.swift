@@ -49,12 +49,19 @@ public struct WireFrameDecoder: ByteToMessageDecoder {
         context: ChannelHandlerContext, buffer: inout ByteBuffer, seenEOF: Bool
     ) throws -> DecodingState {
         while try decode(context: context, buffer: &buffer) == .continue {}
-        if seenEOF && buffer.readableBytes > 0 {
-            let leftover = buffer.readableBytes
-            buffer.moveReaderIndex(to: buffer.writerIndex)
-            throw WireCodecError.truncatedFrame.with("stream ended \(leftover) bytes into a frame")
-        }
+        try WireFrameDecoder.rejectPartialFrame(in: &buffer, seenEOF: seenEOF)
         return .needMoreData
+    }
+}
+
+extension WireFrameDecoder {
+    /// At the end of a stream (`seenEOF`), bytes that do not make a whole frame are a truncated
+    /// frame: they are consumed and reported.
+    static func rejectPartialFrame(in buffer: inout ByteBuffer, seenEOF: Bool) throws {
+        guard seenEOF && buffer.readableBytes > 0 else { return }
+        let leftover = buffer.readableBytes
+        buffer.moveReaderIndex(to: buffer.writerIndex)
+        throw WireCodecError.truncatedFrame.with("stream ended \(leftover) bytes into a frame")
     }
 }
 

@@ -27,11 +27,7 @@ public struct WireMessageDecoder: ByteToMessageDecoder {
         context: ChannelHandlerContext, buffer: inout ByteBuffer, seenEOF: Bool
     ) throws -> DecodingState {
         while try decode(context: context, buffer: &buffer) == .continue {}
-        if seenEOF && buffer.readableBytes > 0 {
-            let leftover = buffer.readableBytes
-            buffer.moveReaderIndex(to: buffer.writerIndex)
-            throw WireCodecError.truncatedFrame.with("stream ended \(leftover) bytes into a frame")
-        }
+        try WireFrameDecoder.rejectPartialFrame(in: &buffer, seenEOF: seenEOF)
         return .needMoreData
     }
 }

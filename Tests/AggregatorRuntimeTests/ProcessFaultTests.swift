@@ -47,6 +47,23 @@ import Testing
             harness.cleanUp()
             directory.cleanUp()
         }
+
+        /// The end of a run: `agent` exits 0, `aggregator` stops cleanly on SIGTERM, and `store`
+        /// holds every record of the capture exactly once with no batch missed.
+        /// - Returns: the agent's row in the store, for the test's own checks.
+        @discardableResult
+        func finish(
+            agent: ProcessHarness.Child, aggregator: ProcessHarness.Child, store: SQLiteFlowStore
+        ) async throws -> AgentInfo {
+            let status = try await agent.waitForExit(timeout: .seconds(120))
+            #expect(status == 0, "agent: \(agent.log)")
+            aggregator.signal(SIGTERM)
+            #expect(try await aggregator.waitForExit(timeout: .seconds(30)) == 0)
+            try await TestSupport.expectStore(store, holds: expected)
+            let info = try #require(try await store.agent(ProcessFaultTests.agent))
+            #expect(info.counters.missedBatches == 0)
+            return info
+        }
     }
 
     static func lastSequence(_ store: SQLiteFlowStore) async throws -> UInt64 {
@@ -74,15 +91,8 @@ import Testing
         try await Task.sleep(for: .milliseconds(500))
 
         let (second, _) = try await harness.startAggregator(store: storePath, port: port)
-        let status = try await agent.waitForExit(timeout: .seconds(120))
-        #expect(status == 0, "agent: \(agent.log)")
-        second.signal(SIGTERM)
-        #expect(try await second.waitForExit(timeout: .seconds(30)) == 0)
-
-        try await TestSupport.expectStore(store, holds: fixture.expected)
-        let info = try #require(try await store.agent(Self.agent))
+        let info = try await fixture.finish(agent: agent, aggregator: second, store: store)
         #expect(info.lastSequence > atKill, "nothing was stored after the restart")
-        #expect(info.counters.missedBatches == 0)
         #expect(info.counters.batches == info.lastSequence)
         #expect(Self.spooledBatchFiles(fixture.directory.file("spool")) == 0)
     }
@@ -102,14 +112,7 @@ import Testing
         #expect(try await ProcessHarness.eventually { try await Self.lastSequence(store) >= 3 }, "no batches stored: \(agent.log)")
         try await first.kill9()
         #expect(agent.isRunning, "the agent finished before the aggregator was killed: not mid-stream")
-        let status = try await agent.waitForExit(timeout: .seconds(120))
-        #expect(status == 0, "agent: \(agent.log)")
-        second.signal(SIGTERM)
-        #expect(try await second.waitForExit(timeout: .seconds(30)) == 0)
-
-        try await TestSupport.expectStore(store, holds: fixture.expected)
-        let info = try #require(try await store.agent(Self.agent))
-        #expect(info.counters.missedBatches == 0)
+        try await fixture.finish(agent: agent, aggregator: second, store: store)
         #expect(agent.log.contains("failed over to another aggregator"), "agent: \(agent.log)")
         #expect(agent.log.contains("aggregator.failovers=1"), "agent: \(agent.log)")
     }
@@ -189,15 +192,8 @@ import Testing
         #expect(try await ProcessHarness.eventually { Self.spooledBatchFiles(spool) >= 5 }, "nothing spooled: \(agent.log)")
         #expect(agent.isRunning)
         let (aggregator, _) = try await harness.startAggregator(store: storePath, port: port)
-        let status = try await agent.waitForExit(timeout: .seconds(120))
-        #expect(status == 0, "agent: \(agent.log)")
-        aggregator.signal(SIGTERM)
-        #expect(try await aggregator.waitForExit(timeout: .seconds(30)) == 0)
-
         let store = try SQLiteFlowStore(path: storePath)
-        try await TestSupport.expectStore(store, holds: fixture.expected)
-        let info = try #require(try await store.agent(Self.agent))
-        #expect(info.counters.missedBatches == 0)
+        let info = try await fixture.finish(agent: agent, aggregator: aggregator, store: store)
         #expect(info.counters.duplicateBatches == 0)
         #expect(Self.spooledBatchFiles(spool) == 0)
     }

@@ -1,6 +1,6 @@
+import FleetTesting
 import FleetWire
 import NIOCore
-import NIOPosix
 
 /// A bare TCP client for hostile-input tests: sends raw bytes and collects what the server answers
 /// until it closes the connection.
@@ -10,25 +10,8 @@ enum RawClient {
     static func exchange(
         port: Int, _ chunks: [[UInt8]], halfClose: Bool = false, halfCloseAfter delay: Duration = .zero
     ) async throws -> [WireMessage] {
-        let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-            .connect(host: "127.0.0.1", port: port) { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
-                }
-            }
-        var received = ByteBuffer()
-        try await channel.executeThenClose { inbound, outbound in
-            for chunk in chunks { try await outbound.write(ByteBuffer(bytes: chunk)) }
-            if halfClose {
-                try await Task.sleep(for: delay)
-                try await channel.channel.close(mode: .output)
-            }
-            do {
-                for try await var buffer in inbound { received.writeBuffer(&buffer) }
-            } catch {
-                // Connection reset after the server's close: keep what arrived.
-            }
-        }
+        var received = try await LoopbackExchange.bytes(
+            port: port, sending: chunks, halfClose: halfClose, halfCloseAfter: delay)
         let frames = WireFrameDecoder()
         let codec = WireCodec()
         var messages: [WireMessage] = []

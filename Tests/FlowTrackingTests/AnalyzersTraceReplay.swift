@@ -17,20 +17,9 @@ struct TraceReplay {
         var payload: [UInt8]
     }
 
-    static var conformanceDirectory: URL? {
-        if let found = Fixtures.zeekConformanceDirectory { return found }
-        var directory = Fixtures.repositoryRoot
-        for _ in 0..<4 {
-            directory = directory.deletingLastPathComponent()
-            let candidate = directory.appendingPathComponent("shared/conformance/zeek")
-            if FileManager.default.fileExists(atPath: candidate.appendingPathComponent("traces").path) { return candidate }
-        }
-        return nil
-    }
-
     /// Raw frames of a classic pcap: (time, link type, bytes).
     static func frames(trace: String) -> [(NetworkTime, Int32, [UInt8])]? {
-        guard let directory = conformanceDirectory,
+        guard let directory = Fixtures.zeekConformanceDirectory,
               let data = FileManager.default.contents(atPath: directory.appendingPathComponent("traces/\(trace)").path),
               data.count >= 24
         else { return nil }
@@ -58,34 +47,10 @@ struct TraceReplay {
         return frames
     }
 
+    /// The UDP/TCP packets of an Ethernet trace (nil for another link type or a missing trace).
     static func packets(trace: String) -> [Packet]? {
-        guard let directory = conformanceDirectory,
-              let data = FileManager.default.contents(atPath: directory.appendingPathComponent("traces/\(trace)").path),
-              data.count >= 24
-        else { return nil }
-        let bytes = [UInt8](data)
-        func u32(_ offset: Int, _ little: Bool) -> UInt32 {
-            let b = bytes[offset..<(offset + 4)].map(UInt32.init)
-            return little ? b[0] | b[1] << 8 | b[2] << 16 | b[3] << 24 : b[3] | b[2] << 8 | b[1] << 16 | b[0] << 24
-        }
-        let magic = u32(0, true)
-        let little = magic == 0xa1b2c3d4 || magic == 0xa1b23c4d
-        let nano = magic == 0xa1b23c4d || magic == 0x4d3cb2a1
-        guard little || magic == 0xd4c3b2a1 || magic == 0x4d3cb2a1 else { return nil }
-        guard u32(20, little) == 1 else { return nil }
-        var packets: [Packet] = []
-        var offset = 24
-        while offset + 16 <= bytes.count {
-            let seconds = Int64(u32(offset, little)), fraction = Int64(u32(offset + 4, little))
-            let captured = Int(u32(offset + 8, little))
-            offset += 16
-            guard offset + captured <= bytes.count else { break }
-            let frame = Array(bytes[offset..<(offset + captured)])
-            offset += captured
-            let time = NetworkTime(seconds: seconds, microseconds: nano ? fraction / 1000 : fraction)
-            if let packet = decode(frame, time: time) { packets.append(packet) }
-        }
-        return packets
+        guard let frames = frames(trace: trace), frames.allSatisfy({ $0.1 == 1 }) else { return nil }
+        return frames.compactMap { time, _, bytes in decode(bytes, time: time) }
     }
 
     static func decode(_ f: [UInt8], time: NetworkTime) -> Packet? {
@@ -209,7 +174,7 @@ struct TraceReplay {
 
     /// Data rows of a baseline log as dictionaries keyed by field name.
     static func baseline(_ test: String, log: String) -> [[String: String]]? {
-        guard let directory = conformanceDirectory,
+        guard let directory = Fixtures.zeekConformanceDirectory,
               let text = try? String(contentsOf: directory.appendingPathComponent("baselines/\(test)/\(log)"), encoding: .utf8)
         else { return nil }
         var fields: [String] = []

@@ -1,5 +1,6 @@
 import Capture
 import FleetModel
+import FleetTesting
 import Foundation
 import PacketLayers
 import Testing
@@ -35,7 +36,7 @@ struct ZeekTraceDecodeTests {
     }
 
     @Test func allTraces() throws {
-        guard let directory = ZeekTraceWeirdTests.conformanceDirectory else { return }
+        guard let directory = Fixtures.zeekConformanceDirectory else { return }
         let traces = try FileManager.default.contentsOfDirectory(atPath: directory.appendingPathComponent("traces").path)
         #expect(traces.count > 50)
         var byName: [String: (Summary, DecoderCounters)] = [:]

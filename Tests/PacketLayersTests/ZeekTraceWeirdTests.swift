@@ -14,18 +14,6 @@ struct ZeekTraceWeirdTests {
         "trunc-trunc-hdr", "ip-bogus-header-len",
     ]
 
-    /// The shared conformance set: the fixture lookup, else the nearest `shared/conformance/zeek` above the checkout.
-    static var conformanceDirectory: URL? {
-        if let found = Fixtures.zeekConformanceDirectory { return found }
-        var directory = Fixtures.repositoryRoot
-        for _ in 0..<4 {
-            directory = directory.deletingLastPathComponent()
-            let candidate = directory.appendingPathComponent("shared/conformance/zeek")
-            if FileManager.default.fileExists(atPath: candidate.appendingPathComponent("traces").path) { return candidate }
-        }
-        return nil
-    }
-
     /// One weird.log row reduced to what the decoder can know (no uid).
     struct Row: Hashable, CustomStringConvertible {
         var name: String
@@ -70,7 +58,7 @@ struct ZeekTraceWeirdTests {
 
     @Test(arguments: traces)
     func weirdsMatchZeek(trace: String) throws {
-        guard let directory = Self.conformanceDirectory else { return }  // conformance set not present: skip
+        guard let directory = Fixtures.zeekConformanceDirectory else { return }  // conformance set not present: skip
         let path = directory.appendingPathComponent("traces/\(trace).pcap").path
         guard FileManager.default.fileExists(atPath: path) else { return }
         let expected = try Self.baseline(directory, trace)
