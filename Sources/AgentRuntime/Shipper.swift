@@ -15,6 +15,11 @@ public import NIOPosix
 /// full round of the list. A new session resumes from the sequence its hello reply reports as
 /// committed, so nothing is lost or stored twice.
 ///
+/// An established session whose aggregator stops acknowledging (hung, stopped, a black-holed
+/// path) is closed once batches waited ``ShipperConfiguration/ackTimeout`` for an
+/// acknowledgement, and handled as a lost session: failover, then the unacknowledged batches are
+/// resent from where the next aggregator's hello says the store stands.
+///
 /// Not Sendable: owned by one task, which calls ``run(input:)`` once. The spool and ledger are
 /// touched only from that task; the connection runs in a child task and reports back through an
 /// event stream. Stop it early with ``stopHandle``.
@@ -24,7 +29,8 @@ public final class Shipper {
         case inputFinished((any Error)?)
         case connected(id: Int, connection: ShipperConnection, lastCommitted: UInt64)
         case ack(id: Int, sequence: UInt64)
-        case connectionEnded(id: Int, reason: String)
+        /// `ackTimedOut`: the acknowledgement deadline closed the session.
+        case connectionEnded(id: Int, reason: String, ackTimedOut: Bool = false)
         case delayElapsed
         case drainDeadline
         case stop
@@ -49,6 +55,8 @@ public final class Shipper {
     private var connection: (id: Int, handle: ShipperConnection)?
     private var nextConnectionID = 0
     private var connections: UInt64 = 0
+    /// Sessions closed because no acknowledgement came within the ack timeout.
+    private var ackTimeouts: UInt64 = 0
     private var batchesSpooled: UInt64 = 0
     /// Records in the batches numbered by this run (sent, or spooled for a later run).
     private var recordsNumbered: UInt64 = 0
@@ -177,13 +185,21 @@ public final class Shipper {
                 guard connection?.id == id else { continue }
                 reconnect.sessionDelivered()
                 try await execute(ledger.acknowledge(through: sequence))
-            case .connectionEnded(let id, let reason):
+            case .connectionEnded(let id, let reason, let ackTimedOut):
                 guard id == nextConnectionID - 1 else { continue }
                 let from = endpoint(reconnect.endpoint)
                 let action: ReconnectMachine.Action
                 if connection?.id == id {
                     connection = nil
-                    logger.warning("connection to aggregator lost", metadata: ["aggregator": "\(from)", "reason": "\(reason)"])
+                    if ackTimedOut {
+                        ackTimeouts += 1
+                        logger.warning("closed the connection to the aggregator: \(reason)", metadata: [
+                            "aggregator": "\(from)", "reason": "\(reason)", "ledger.in_flight": "\(ledger.inFlightCount)",
+                            "aggregator.ack_timeouts": "\(ackTimeouts)",
+                        ])
+                    } else {
+                        logger.warning("connection to aggregator lost", metadata: ["aggregator": "\(from)", "reason": "\(reason)"])
+                    }
                     try await execute(ledger.disconnected())
                     action = reconnect.connectionLost(using: &random)
                 } else {
@@ -225,6 +241,7 @@ public final class Shipper {
         totals.connections = connections
         totals.reconnects = nextConnectionID > 0 ? UInt64(nextConnectionID - 1) : 0
         totals.failovers = reconnect.failovers
+        totals.ackTimeouts = ackTimeouts
         totals.aggregator = connection == nil ? nil : endpoint(reconnect.currentEndpoint).description
         totals.spoolBytes = UInt64(max(0, spool.statistics.bytes))
         totals.spoolBatches = UInt64(max(0, spool.statistics.batches))
@@ -241,7 +258,8 @@ public final class Shipper {
         return ShipperSummary(
             ending: ending, pendingBatches: ledger.unacknowledgedCount, ledger: ledger.counters,
             connections: connections, failedConnects: reconnect.failedAttempts, records: recordsNumbered,
-            failovers: reconnect.failovers, lastEndpoint: connections > 0 ? endpoint(reconnect.currentEndpoint) : nil)
+            failovers: reconnect.failovers, ackTimeouts: ackTimeouts,
+            lastEndpoint: connections > 0 ? endpoint(reconnect.currentEndpoint) : nil)
     }
 
     private func enqueue(_ batch: OutgoingBatch) async throws {
@@ -276,15 +294,15 @@ public final class Shipper {
                 do { try spool.persistReservation(through: through) } catch {
                     throw ShipperError("cannot persist sequence reservation: \(error)")
                 }
-            case .send(_, let payload):
-                await send(payload)
+            case .send(let sequence, let payload):
+                await send(sequence, payload)
             case .sendSpooled(let sequence):
                 let payload: [UInt8]?
                 do { payload = try spool.read(sequence: sequence) } catch {
                     logger.error("cannot read spooled batch", metadata: ["batch.sequence": "\(sequence)", "error": "\(error)"])
                     payload = nil
                 }
-                if let payload { await send(payload) } else { ledger.spoolLost([sequence]) }
+                if let payload { await send(sequence, payload) } else { ledger.spoolLost([sequence]) }
             case .spool(let sequence, let payload):
                 do {
                     let dropped = try spool.write(sequence: sequence, payload: payload)
@@ -333,8 +351,11 @@ public final class Shipper {
         new >= old ? new - old : new
     }
 
-    private func send(_ payload: [UInt8]) async {
+    private func send(_ sequence: UInt64, _ payload: [UInt8]) async {
         guard let connection else { return }
+        // The deadline runs from here: a write that waits because the aggregator stopped reading
+        // is as silent as a missing acknowledgement (and the deadline's close ends the wait).
+        connection.handle.watchdog?.sent(sequence: sequence)
         do {
             try await connection.handle.writer.write(ByteBuffer(bytes: payload))
         } catch {

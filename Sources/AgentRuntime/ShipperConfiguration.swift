@@ -29,6 +29,14 @@ public struct ShipperConfiguration: Sendable {
     /// How long one connection attempt (TCP connect plus the hello's reply) may take before the
     /// shipper gives up on that endpoint.
     public var connectTimeout: Duration
+    /// On an established session, the longest wait for an acknowledgement while batches are
+    /// outstanding (sent, not acknowledged): past it the shipper closes the session ("no
+    /// acknowledgement for 30 s"), counts it (``ShipperSummary/ackTimeouts``,
+    /// `fleet_agent_ack_timeouts_total`) and fails over as for a lost connection, resending what
+    /// was not acknowledged. Each acknowledgement starts the wait over; with nothing outstanding a
+    /// session may stay idle indefinitely. It must exceed the aggregator's slowest commit of one
+    /// batch. Default 30 s; nil: no deadline (a hung aggregator holds the agent until TCP fails).
+    public var ackTimeout: Duration? = .seconds(30)
     /// Frame codec (compression) for outgoing batches and limits for incoming replies.
     public var codec: WireCodec
     /// TLS to the aggregator; nil means plain TCP (only when explicitly asked for).
@@ -124,6 +132,9 @@ public struct ShipperSummary: Sendable, Hashable {
     /// Sessions established on another aggregator than the previous session's (the first session
     /// counts when it is not on the first endpoint of the list).
     public var failovers: UInt64 = 0
+    /// Sessions the shipper closed because batches waited ``ShipperConfiguration/ackTimeout``
+    /// without an acknowledgement.
+    public var ackTimeouts: UInt64 = 0
     /// The aggregator of the last session, if there was one.
     public var lastEndpoint: ShipperEndpoint?
 }

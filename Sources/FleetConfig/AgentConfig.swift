@@ -90,8 +90,14 @@ public struct AgentConfig: Sendable, Hashable {
     public var addresses: [IPAddress] = []
     /// `drain_timeout`: after a replay ends, how long to wait for acknowledgements (default 60 s).
     public var drainTimeout: Duration = .seconds(60)
+    /// `ack_timeout`: on an established session, the longest wait for an acknowledgement while batches are
+    /// outstanding; past it the agent drops the session and fails over (default 30 s; `off`: no deadline).
+    public var ackTimeout: Duration? = .seconds(30)
     /// `log_level` (default info).
     public var logLevel = "info"
+
+    /// Values `ack_timeout` accepts (and `--ack-timeout`).
+    public static let ackTimeoutRange = Duration.milliseconds(100)...Duration.seconds(86_400)
 
     /// Log levels accepted by `log_level`.
     public static let logLevels = ["trace", "debug", "info", "notice", "warning", "error", "critical"]
@@ -174,6 +180,11 @@ public struct AgentConfig: Sendable, Hashable {
         vpcCIDRs = try root.networks("vpc_cidrs") ?? vpcCIDRs
         addresses = try root.addresses("addresses") ?? addresses
         drainTimeout = try root.duration("drain_timeout", in: .seconds(1)...(.seconds(86_400))) ?? drainTimeout
+        if try root.string("ack_timeout") == "off" {
+            ackTimeout = nil
+        } else {
+            ackTimeout = try root.duration("ack_timeout", in: Self.ackTimeoutRange) ?? ackTimeout
+        }
         logLevel = try root.choice("log_level", Self.logLevels) ?? logLevel
         try root.finish()
     }

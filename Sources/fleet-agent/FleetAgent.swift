@@ -71,6 +71,9 @@ struct FleetAgent: AsyncParsableCommand {
     @Option(help: "After the input ends, seconds to wait for acknowledgements (default 60).")
     var drainTimeout: Int?
 
+    @Option(help: "Longest wait for an acknowledgement while batches are outstanding (30s, 500ms, 2m; a bare number is seconds); past it the agent drops the session and fails over. `off` disables it (default 30s).")
+    var ackTimeout: String?
+
     @Flag(help: "Connect with plain TCP (loopback tests and demos only); TLS otherwise.")
     var plaintext = false
 
@@ -133,6 +136,16 @@ struct FleetAgent: AsyncParsableCommand {
         if let drainTimeout {
             guard drainTimeout > 0 else { throw ValidationError("--drain-timeout must be positive") }
             settings.drainTimeout = .seconds(drainTimeout)
+        }
+        if let ackTimeout {
+            if ackTimeout == "off" {
+                settings.ackTimeout = nil
+            } else {
+                guard let timeout = ConfigValue.duration(ackTimeout), AgentConfig.ackTimeoutRange.contains(timeout) else {
+                    throw ValidationError("--ack-timeout must be a duration from 100ms to 24h, or off; got \(ackTimeout)")
+                }
+                settings.ackTimeout = timeout
+            }
         }
         if plaintext {
             // --plaintext overrides the file's TLS settings (but not TLS flags given with it).
@@ -198,6 +211,7 @@ struct FleetAgent: AsyncParsableCommand {
             endpoints: endpoints, agentID: agentID, token: resolvedToken() ?? "",
             hostname: settings.hostname ?? ProcessInfo.processInfo.hostName, agentVersion: "0.1.0",
             drainTimeout: settings.drainTimeout, tls: tls)
+        shipperConfiguration.ackTimeout = settings.ackTimeout
         shipperConfiguration.vpcCIDRs = settings.vpcCIDRs.map {
             WireCIDR(address: $0.address, prefixLength: UInt8(clamping: $0.prefixLength))
         }

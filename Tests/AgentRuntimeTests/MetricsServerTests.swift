@@ -28,6 +28,7 @@ import Testing
                 "fleet_agent_flows_active", "fleet_agent_flows_evicted_total", "fleet_agent_batches_sent_total",
                 "fleet_agent_batches_acked_total", "fleet_agent_batches_spooled_total", "fleet_agent_batches_dropped_total",
                 "fleet_agent_spool_bytes", "fleet_agent_reconnects_total", "fleet_agent_failovers_total",
+                "fleet_agent_ack_timeouts_total",
                 "fleet_agent_records_total{kind=\"conn\"}",
             ] {
                 #expect(zero[name] == 0, "\(name) missing or not zero in \(empty.body)")
@@ -45,6 +46,7 @@ import Testing
             delivery.spooled = 2
             delivery.dropped = 1
             delivery.reconnects = 3
+            delivery.ackTimeouts = 2
             delivery.spoolBytes = 4096
             metrics.delivery(delivery)
             let samples = HTTPProbe.samples(try await HTTPProbe.send(port: port, "GET /metrics HTTP/1.1\r\n\r\n").body)
@@ -60,6 +62,7 @@ import Testing
             #expect(samples["fleet_agent_batches_spooled_total"] == 2)
             #expect(samples["fleet_agent_batches_dropped_total"] == 1)
             #expect(samples["fleet_agent_reconnects_total"] == 3)
+            #expect(samples["fleet_agent_ack_timeouts_total"] == 2)
             #expect(samples["fleet_agent_spool_bytes"] == 4096)
         }
     }

@@ -23,6 +23,16 @@ import Testing
             drainTimeout: drain, connectTimeout: .seconds(1))
     }
 
+    /// Loopback aggregators `ports`, in this order, with an acknowledgement deadline of `ackTimeout`.
+    static func configuration(ports: [Int], ackTimeout: Duration?, drain: Duration = .seconds(10)) -> ShipperConfiguration {
+        var configuration = ShipperConfiguration(
+            endpoints: ports.map { ShipperEndpoint(host: "127.0.0.1", port: $0) }, agentID: "a", token: "t", hostname: "h",
+            agentVersion: "v", backoff: Backoff.Configuration(initial: .milliseconds(20), maximum: .milliseconds(200)),
+            drainTimeout: drain, connectTimeout: .seconds(2))
+        configuration.ackTimeout = ackTimeout
+        return configuration
+    }
+
     static func spool(_ path: String) throws -> Spool {
         try Spool(configuration: SpoolConfiguration(directory: path, synchronous: false), logger: logger)
     }

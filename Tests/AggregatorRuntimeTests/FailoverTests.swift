@@ -111,6 +111,72 @@ import Testing
         #expect(samples["fleet_agent_aggregator_connected{aggregator=\"127.0.0.1:\(serverA.localPort)\"}"] == 0)
     }
 
+    /// The stall of the test above without the kill: aggregator A stays up with the session hung
+    /// (batch 5 committed, never acknowledged, nothing read after it). The agent leaves it on its own
+    /// after the ack timeout, over TLS too (the close skips the TLS goodbye A would never answer).
+    @Test(arguments: [false, true]) func aggregatorThatStopsAcknowledgingIsLeftAfterTheAckTimeout(tls: Bool) async throws {
+        let file = try #require(TestSupport.trace("http-methods.pcap"))
+        let directory = TestSupport.TemporaryDirectory()
+        defer { directory.cleanUp() }
+        let (expected, batches) = try await TestSupport.replayBatches(file, maxRecords: 2)
+        try #require(batches.count >= 20)
+        let shared = try await TestSupport.store(directory.file("shared.sqlite"))
+        let stalling = StallingStore(inner: shared, stallAt: 5)
+        var serverTLS: NIOSSLContext?
+        var clientTLS: ShipperTLS?
+        if tls {
+            let certificate = try TLSTests.makeCertificate(in: directory.path, name: "server")  // DNS:localhost
+            serverTLS = try IngestTLS.serverContext(certificatePath: certificate.cert, privateKeyPath: certificate.key)
+            clientTLS = try ShipperTLS.verifying(trustRootsPath: certificate.cert, serverHostname: "localhost")
+        }
+        func serve(_ store: any FlowStore) async throws -> IngestServer {
+            try await IngestServer.bind(
+                configuration: IngestServerConfiguration(host: "127.0.0.1", port: 0, authenticator: .anyAgent, tls: serverTLS),
+                store: store, logger: TestSupport.logger)
+        }
+        let serverA = try await serve(stalling)
+        let serverB = try await serve(shared)
+        let runA = Task { try await serverA.run() }
+        let runB = Task { try await serverB.run() }
+        defer {
+            runA.cancel()
+            runB.cancel()
+        }
+        var configuration = Self.configuration([Self.local(serverA.localPort), Self.local(serverB.localPort)])
+        configuration.tls = clientTLS
+        configuration.ackTimeout = .milliseconds(500)
+        let agentConfiguration = configuration
+        let summary = try await withThrowingTaskGroup(of: ShipperSummary.self) { group in
+            group.addTask {
+                let shipper = try Shipper(
+                    configuration: agentConfiguration, spool: TestSupport.spool(directory.file("spool")),
+                    logger: TestSupport.logger)
+                return try await shipper.run(input: TestSupport.stream(batches))
+            }
+            #expect(try await RestartTests.eventually { stalling.stalled.load(ordering: .relaxed) })
+            let stalled = ContinuousClock.now
+            #expect(try await RestartTests.eventually { serverB.counters.snapshot.sessionsAuthenticated >= 1 })
+            let failoverTime = stalled.duration(to: .now)
+            // The deadline runs from A's last acknowledgement (batch 4), a moment before the stall.
+            #expect(failoverTime >= .milliseconds(300) && failoverTime < .seconds(2), "failover took \(failoverTime)")
+            return try #require(try await group.next())
+        }
+        #expect(summary.ending == .drained)
+        #expect(summary.ackTimeouts == 1)
+        #expect(summary.connections == 2)
+        #expect(summary.failovers == 1)
+        // A is still up, its session hung on batch 5: 4 acknowledged there, B stored the rest and
+        // saw no duplicate (its hello reported batch 5 as committed).
+        #expect(serverA.counters.snapshot.batchesStored == 4)
+        #expect(serverB.counters.snapshot.batchesStored == UInt64(batches.count - 5))
+        #expect(serverB.counters.snapshot.duplicateBatches == 0)
+        try await TestSupport.expectStore(shared, holds: expected)
+        let agent = try #require(try await shared.agent("agent-1"))
+        #expect(agent.lastSequence == UInt64(batches.count))
+        #expect(agent.counters.batches == UInt64(batches.count))
+        #expect(agent.counters.missedBatches == 0)
+    }
+
     @Test func deadFirstAggregatorIsSkippedWithoutBackoff() async throws {
         let file = try #require(TestSupport.trace("dns53.pcap"))
         let directory = TestSupport.TemporaryDirectory()

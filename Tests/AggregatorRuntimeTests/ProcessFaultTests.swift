@@ -5,6 +5,7 @@ import Foundation
 import NIOCore
 import Storage
 import StorageSQLite
+import Synchronization
 import Testing
 
 /// Fault tests with real processes: the built `fleet-aggregator` and `fleet-agent` on 127.0.0.1,
@@ -114,6 +115,59 @@ import Testing
         try await fixture.finish(agent: agent, aggregator: second, store: store)
         #expect(agent.log.contains("failed over to another aggregator"), "agent: \(agent.log)")
         #expect(agent.log.contains("aggregator.failovers=1"), "agent: \(agent.log)")
+    }
+
+    /// Set once a probe write got the store's write lock.
+    final class Flag: Sendable {
+        let value = Atomic<Bool>(false)
+    }
+
+    @Test func agentLeavesAStoppedAggregatorAfterTheAckTimeout() async throws {
+        let fixture = try await Fixture.make()
+        defer { fixture.cleanUp() }
+        let harness = fixture.harness
+        let storePath = fixture.directory.file("agg.sqlite")
+        let (first, firstPort) = try await harness.startAggregator(store: storePath)
+        defer { first.signal(SIGCONT) }  // before the harness kills it
+        let (second, secondPort) = try await harness.startAggregator(store: storePath)
+        let store = try SQLiteFlowStore(path: storePath)
+        let agent = try harness.startAgent(
+            capture: fixture.capture, port: firstPort, failoverPorts: [secondPort], spool: fixture.directory.file("spool"),
+            speed: Self.speed, extra: ["--ack-timeout", "2"])
+
+        #expect(try await ProcessHarness.eventually { try await Self.lastSequence(store) >= 3 }, "no batches stored: \(agent.log)")
+        // SIGSTOP: the process hangs with its connections open (the kernel still accepts data for
+        // it). Not inside a SQLite write transaction, though (that would lock out the second
+        // aggregator too, a different failure): if a probe write cannot get the lock at once, let
+        // it run on and stop it again. The probe runs while the agent is still on the first (the
+        // second is idle, so only the stopped one can hold the lock), well within the ack timeout.
+        var resumed = false
+        for attempt in 1...20 {
+            first.signal(SIGSTOP)
+            let probed = Flag()
+            let probe = Task {
+                defer { probed.value.store(true, ordering: .relaxed) }
+                try await store.executeRawSQL("DELETE FROM agents WHERE agent_id = '-'")
+            }
+            if try await ProcessHarness.eventually(timeout: .milliseconds(300), { probed.value.load(ordering: .relaxed) }) {
+                try await probe.value
+                break
+            }
+            #expect(attempt < 20, "the stopped aggregator always held the write lock")
+            first.signal(SIGCONT)
+            resumed = true
+            _ = await probe.result
+        }
+        #expect(agent.isRunning, "the agent finished before the aggregator was stopped: not mid-stream")
+        let info = try await fixture.finish(agent: agent, aggregator: second, store: store)
+        #expect(first.isRunning)  // still stopped, connection open: left by the deadline, not by TCP
+        // Stopped for good, it stored nothing more, so the second saw no duplicate (when the lock
+        // probe had to let it run on, it may have stored a batch the agent then resent).
+        if !resumed { #expect(info.counters.duplicateBatches == 0) }
+        #expect(agent.log.contains("no acknowledgement for 2 s"), "agent: \(agent.log)")
+        #expect(agent.log.contains("failed over to another aggregator"), "agent: \(agent.log)")
+        first.signal(SIGCONT)
+        try await first.kill9()
     }
 
     @Test func aggregatorDownWhileAgentProducesThenStarted() async throws {

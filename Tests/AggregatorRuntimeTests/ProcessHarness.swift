@@ -116,10 +116,10 @@ final class ProcessHarness {
     }
 
     /// Starts an agent replaying `capture` into 127.0.0.1:`port` (then 127.0.0.1:`failoverPorts`,
-    /// given as one comma-separated `--aggregator` list).
+    /// given as one comma-separated `--aggregator` list), with `extra` flags.
     func startAgent(
         capture: String, port: Int, failoverPorts: [Int] = [], spool: String, speed: Double? = nil, batchRecords: Int = 200,
-        agentID: String = "agent-1", uidSeed: UInt64 = FlowConfiguration().uidSeed
+        agentID: String = "agent-1", uidSeed: UInt64 = FlowConfiguration().uidSeed, extra: [String] = []
     ) throws -> Child {
         let aggregators = ([port] + failoverPorts).map { "127.0.0.1:\($0)" }.joined(separator: ",")
         var arguments = [
@@ -128,6 +128,7 @@ final class ProcessHarness {
             "--uid-seed", "\(uidSeed)",  // fleetctl analyze's seed, so the store can be compared with it
         ]
         if let speed { arguments += ["--replay-speed", "\(speed)"] }
+        arguments += extra
         return try start("fleet-agent", arguments, environment: ["FLEET_TOKEN": "test-token"])
     }
 

@@ -38,6 +38,7 @@ enum Deploy {
         #expect(config.vpcCIDRs.map(\.description) == ["172.31.0.0/16", "fd00:ec2::/32"])
         #expect(config.addresses.isEmpty)
         #expect(config.drainTimeout == .seconds(60))
+        #expect(config.ackTimeout == .seconds(30))
         #expect(config.logLevel == "info")
         try config.validate()
     }
@@ -62,8 +63,13 @@ enum Deploy {
             spool: {dir: /tmp/s, max_bytes: 2GiB}
             batch: {max_interval: 250ms, max_records: 10}
             flow_timeouts: {tcp: 1h, udp: 30, icmp: 2m}
+            ack_timeout: off
             """)
         #expect(config.metrics == nil)
+        #expect(config.ackTimeout == nil)
+        #expect(try AgentConfig(yaml: "ack_timeout: 500ms\n").ackTimeout == .milliseconds(500))
+        #expect(try AgentConfig(yaml: "ack_timeout: 2m\n").ackTimeout == .seconds(120))
+        #expect(AgentConfig().ackTimeout == .seconds(30))
         #expect(config.interimInterval == nil)
         #expect(config.firstInterimDelay == nil)
         #expect(config.spool.maxBytes == 2 << 30)
@@ -133,6 +139,8 @@ enum Deploy {
         ("addresses: [172.31.6.55, 172.31.6.999]", "addresses[1]", "expected an IP address"),
         ("addresses: 172.31.6.55", "addresses", "expected a list"),
         ("log_level: loud", "log_level", "expected one of"),
+        ("ack_timeout: 50ms", "ack_timeout", "must be between"),
+        ("ack_timeout: never", "ack_timeout", "expected a duration"),
         ("agent_id: [a, b]", "agent_id", "expected a single value"),
         ("intreface: eth0", "intreface", "unknown key"),
         ("tls: {ca: x, cert: y}", "tls.cert", "unknown key"),

@@ -17,7 +17,8 @@ import Synchronization
 ///   `fleet_agent_batches_dropped_total` (lost from a full or damaged spool),
 ///   `fleet_agent_batches_renumbered_total`, `fleet_agent_connections_total`,
 ///   `fleet_agent_reconnects_total`, `fleet_agent_failovers_total` (sessions established on another
-///   aggregator than the previous one);
+///   aggregator than the previous one), `fleet_agent_ack_timeouts_total` (sessions closed because
+///   batches waited the ack timeout without an acknowledgement);
 /// - gauges: `fleet_agent_flows_active`, `fleet_agent_spool_bytes`, `fleet_agent_spool_batches`,
 ///   `fleet_agent_aggregator_connected{aggregator="HOST:PORT"}` (1 for the aggregator of the open
 ///   session, 0 for the others; a series appears with the first session on that aggregator).
@@ -58,6 +59,8 @@ public final class AgentMetrics: Sendable {
         public var reconnects: UInt64 = 0
         /// Sessions established on another aggregator than the previous session's.
         public var failovers: UInt64 = 0
+        /// Sessions closed by the acknowledgement deadline.
+        public var ackTimeouts: UInt64 = 0
         /// The aggregator (`HOST:PORT`) of the open session; nil while disconnected.
         public var aggregator: String?
         /// Bytes in the spool now (a gauge).
@@ -86,6 +89,7 @@ public final class AgentMetrics: Sendable {
     private let connections: Counter
     private let reconnects: Counter
     private let failovers: Counter
+    private let ackTimeouts: Counter
     private let factory: any MetricsFactory
     /// `fleet_agent_aggregator_connected` per aggregator, created when first reported.
     private let aggregators: Mutex<[String: Gauge]>
@@ -113,6 +117,7 @@ public final class AgentMetrics: Sendable {
         connections = counter("connections_total")
         reconnects = counter("reconnects_total")
         failovers = counter("failovers_total")
+        ackTimeouts = counter("ack_timeouts_total")
         self.factory = factory
         aggregators = Mutex([:])
         spoolBytes = gauge("spool_bytes")
@@ -120,7 +125,7 @@ public final class AgentMetrics: Sendable {
         last = Mutex((CaptureTotals(), DeliveryTotals()))
         // Publish every series at zero so a scrape sees them before the first packet.
         for handle in [packets, kernelDrops, interfaceDrops, flowsEvicted, sent, acknowledged, spooled, dropped,
-                       renumbered, connections, reconnects, failovers] + records {
+                       renumbered, connections, reconnects, failovers, ackTimeouts] + records {
             handle.increment(by: 0)
         }
         for handle in [flowsActive, spoolBytes, spoolBatches] { handle.record(0) }
@@ -170,6 +175,7 @@ public final class AgentMetrics: Sendable {
         Self.advance(connections, from: before.connections, to: totals.connections)
         Self.advance(reconnects, from: before.reconnects, to: totals.reconnects)
         Self.advance(failovers, from: before.failovers, to: totals.failovers)
+        Self.advance(ackTimeouts, from: before.ackTimeouts, to: totals.ackTimeouts)
         if totals.aggregator != before.aggregator { connected(to: totals.aggregator) }
         spoolBytes.record(Int64(clamping: totals.spoolBytes))
         spoolBatches.record(Int64(clamping: totals.spoolBatches))
