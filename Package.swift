@@ -265,7 +265,7 @@ let package = Package(
         .testTarget(
             name: "AgentRuntimeTests",
             dependencies: [
-                "AgentRuntime", "AgentCore", "FleetTesting",
+                "AgentRuntime", "AgentCore", "Capture", "FleetModel", "FleetTesting", "FleetWire",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
