@@ -88,7 +88,7 @@ import Testing
         let store = try await TestSupport.store(directory.file("agg.sqlite"))
 
         // First life: the agent ships the first half and the aggregator commits 1...half.
-        let port = try await TestSupport.withAggregator(store: store) { server in
+        let port = try await TestSupport.withAggregator(store: store, port: TestSupport.stablePort()) { server in
             let shipper = try Shipper(
                 configuration: TestSupport.shipperConfiguration(port: server.localPort),
                 spool: TestSupport.spool(directory.file("spool-old")), logger: TestSupport.logger)

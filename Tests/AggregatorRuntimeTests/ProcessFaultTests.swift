@@ -79,7 +79,7 @@ import Testing
         defer { fixture.cleanUp() }
         let harness = fixture.harness
         let storePath = fixture.directory.file("agg.sqlite")
-        let (first, port) = try await harness.startAggregator(store: storePath)
+        let (first, port) = try await harness.startAggregator(store: storePath, port: TestSupport.stablePort())
         let store = try SQLiteFlowStore(path: storePath)
         let agent = try harness.startAgent(
             capture: fixture.capture, port: port, spool: fixture.directory.file("spool"), speed: Self.speed)
@@ -102,7 +102,7 @@ import Testing
         defer { fixture.cleanUp() }
         let harness = fixture.harness
         let storePath = fixture.directory.file("agg.sqlite")
-        let (first, firstPort) = try await harness.startAggregator(store: storePath)
+        let (first, firstPort) = try await harness.startAggregator(store: storePath, port: TestSupport.stablePort())
         let (second, secondPort) = try await harness.startAggregator(store: storePath)
         let store = try SQLiteFlowStore(path: storePath)
         let agent = try harness.startAgent(
@@ -175,10 +175,7 @@ import Testing
         defer { fixture.cleanUp() }
         let harness = fixture.harness
         let storePath = fixture.directory.file("agg.sqlite")
-        // Learn a free port (and create the store), then stop that aggregator.
-        let (probe, port) = try await harness.startAggregator(store: storePath)
-        probe.signal(SIGTERM)
-        _ = try await probe.waitForExit(timeout: .seconds(30))
+        let port = try TestSupport.stablePort()
         let spool = fixture.directory.file("spool")
         let agent = try harness.startAgent(capture: fixture.capture, port: port, spool: spool, speed: Self.speed)
 
@@ -242,7 +239,7 @@ import Testing
         let harness = fixture.harness
         let storePath = fixture.directory.file("agg.sqlite")
         let spool = fixture.directory.file("spool")
-        let (first, port) = try await harness.startAggregator(store: storePath)
+        let (first, port) = try await harness.startAggregator(store: storePath, port: TestSupport.stablePort())
         let store = try SQLiteFlowStore(path: storePath)
         let agent = try harness.startAgent(capture: fixture.capture, port: port, spool: spool, speed: Self.speed)
 

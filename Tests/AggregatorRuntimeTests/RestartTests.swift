@@ -32,7 +32,7 @@ import Testing
 
         let storeA = try await TestSupport.store(storePath)
         let serverA = try await IngestServer.bind(
-            configuration: IngestServerConfiguration(host: "127.0.0.1", port: 0, authenticator: .anyAgent),
+            configuration: IngestServerConfiguration(host: "127.0.0.1", port: TestSupport.stablePort(), authenticator: .anyAgent),
             store: storeA, logger: TestSupport.logger)
         let port = serverA.localPort
         let runA = Task { try await serverA.run() }
@@ -120,7 +120,7 @@ import Testing
         let (expected, batches) = try await TestSupport.replayBatches(file, maxRecords: 1)
         let store = try await TestSupport.store(directory.file("agg.sqlite"))
         // First run: nobody listens on the port; the agent stops and keeps everything spooled.
-        let deadPort = try await TestSupport.withAggregator(store: store) { $0.localPort }
+        let deadPort = try TestSupport.stablePort()
         var configuration = TestSupport.shipperConfiguration(port: deadPort)
         configuration.drainTimeout = .milliseconds(300)
         let first = try Shipper(configuration: configuration, spool: TestSupport.spool(directory.file("spool")), logger: TestSupport.logger)

@@ -18,6 +18,34 @@ import Testing
 /// Helpers shared by the runtime tests: temp stores, an in-process aggregator, record feeds and
 /// comparisons against `OfflineAnalysis`.
 enum TestSupport {
+    /// A free TCP port on 127.0.0.1 below the kernel's ephemeral range (32768 and up), for an
+    /// aggregator that must come back on the same port after it was stopped. A port the kernel
+    /// handed out for `:0` can be handed again, while that aggregator is down, to another test's
+    /// listener or connection, and the agent would then ship into the wrong server.
+    static func stablePort() throws -> Int {
+        for _ in 0..<500 {
+            let candidate = Int.random(in: 20_000..<32_000)
+            if canBind(candidate) { return candidate }
+        }
+        throw ProcessHarness.Failure(description: "no free port in 20000..<32000")
+    }
+
+    private static func canBind(_ port: Int) -> Bool {
+        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard descriptor >= 0 else { return false }
+        defer { close(descriptor) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = in_addr_t(0x7f00_0001).bigEndian
+        let bound = withUnsafePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
+        }
+        return bound == 0
+    }
+
     static let logger: Logger = {
         var logger = Logger(label: "fleetwatch.test.runtime", factory: { _ in SwiftLogNoOpLogHandler() })
         logger.logLevel = .critical

@@ -74,7 +74,8 @@ struct TwoAggregatorProcessTests {
             #expect(alone.contains { $0.detector == UnexplainedDirectIPDetector.name && $0.id.hasSuffix("/" + Self.github) })
 
             let extra = ["--warm-up", "0"]
-            let (first, firstPort) = try await harness.startAggregator(store: schemaURL, extra: extra)
+            let (first, firstPort) = try await harness.startAggregator(
+                store: schemaURL, port: TestSupport.stablePort(), extra: extra)
             #expect(try await ProcessHarness.eventually(timeout: .seconds(30)) { first.log.contains("detection lease taken") },
                     "aggregator 1 did not take the detection lease: \(first.log)")
             let (second, secondPort) = try await harness.startAggregator(store: schemaURL, extra: extra)
