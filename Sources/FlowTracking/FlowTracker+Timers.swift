@@ -118,10 +118,7 @@ extension FlowTracker {
     mutating func remove(slot: Int32, reason: RemovalReason) {
         let position = Int(slot)
         guard position < connections.count, let connection = connections[position].take() else { return }
-        let context = connection.context
-        for i in connection.analyzers.indices {
-            connection.analyzers[i].analyzer.finish(at: connection.lastTime, context: context, output: &output)
-        }
+        connection.finishAnalyzers(output: &output)
         output.conns.append(makeRecord(connection))
         index.removeValue(forKey: connection.key)
         generations[position] &+= 1
