@@ -12,6 +12,9 @@ public struct HTTPStreamParser: Sendable {
     public let isRequestSide: Bool
     private var state: State = .startLine
     private var line: [UInt8] = []
+    /// The line being handled: complete lines are swapped in here from `line`, so that neither
+    /// buffer is reallocated per line (a copy of `line` would be, on its next append).
+    private var completeLine: [UInt8] = []
     private var headerCount = 0
     private var pendingHeader: (name: String, value: String)? = nil
     private var contentLength: UInt64? = nil
@@ -90,9 +93,9 @@ public struct HTTPStreamParser: Sendable {
                 if newline == count { index = count; break }
                 index = newline + 1
                 if line.last == 0x0d { line.removeLast() }
-                let complete = line
-                line.removeAll(keepingCapacity: true)
-                handleLine(complete, events: &events)
+                swap(&line, &completeLine)
+                if !line.isEmpty { line.removeAll(keepingCapacity: true) }
+                handleLine(completeLine, events: &events)
             }
         }
     }
