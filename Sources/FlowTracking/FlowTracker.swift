@@ -21,6 +21,8 @@ public struct FlowTracker: PacketSink {
     var timers = TimerHeap()
     /// `configuration.analyzers`, compiled.
     let analyzerPlan: AnalyzerPlan
+    /// The removal timeouts of `configuration`.
+    let timeouts: ConnectionTimeouts
     var uids: UIDGenerator
     var now = NetworkTime.zero
     var tunnelContexts: [TunnelParent: UInt32] = [:]
@@ -29,6 +31,7 @@ public struct FlowTracker: PacketSink {
     public init(configuration: FlowConfiguration = FlowConfiguration()) {
         self.configuration = configuration
         analyzerPlan = AnalyzerPlan(configuration.analyzers)
+        timeouts = ConnectionTimeouts(configuration)
         uids = UIDGenerator(seed: configuration.uidSeed)
     }
 
@@ -116,7 +119,7 @@ public struct FlowTracker: PacketSink {
         Self.process(
             connection, packet: packet, bytes: bytes, sourcePort: sourcePort, plan: analyzerPlan, output: &output,
             counters: &counters)
-        if let deadline = nextDeadline(connection) {
+        if let deadline = Self.nextDeadline(connection, timeouts: timeouts) {
             scheduleIfEarlier(slot: slotIndex, generation: connection.generation, at: deadline)
         }
     }
