@@ -10,9 +10,9 @@ extension FlowTracker {
         let duration = connection.lastTime - connection.startTime
         if duration.microseconds > 0 {
             record.duration = duration
-            if let tcp = connection.tcp {
-                record.originatorBytes = tcp.originator.size(peerState: tcp.responder.state)
-                record.responderBytes = tcp.responder.size(peerState: tcp.originator.state)
+            if let tcp = connection.tcp?.recordFacts() {
+                record.originatorBytes = tcp.originatorSize
+                record.responderBytes = tcp.responderSize
             } else {
                 record.originatorBytes = connection.originatorPayloadBytes
                 record.responderBytes = connection.responderPayloadBytes
@@ -37,13 +37,13 @@ extension FlowTracker {
     static func connState(_ connection: Connection) -> ConnState {
         switch connection.transport {
         case .tcp:
-            guard let tcp = connection.tcp else { return .OTH }
-            let os = tcp.originator.state, rs = tcp.responder.state
+            guard let tcp = connection.tcp?.recordFacts() else { return .OTH }
+            let os = tcp.originatorState, rs = tcp.responderState
             let originatorInactive = os.isInactiveOrPartial
             let responderInactive = rs.isInactiveOrPartial
             if rs == .reset {
-                let originatorSize = tcp.originator.size(peerState: rs)
-                let responderSize = tcp.responder.size(peerState: os)
+                let originatorSize = tcp.originatorSize
+                let responderSize = tcp.responderSize
                 if os == .synSent || os == .synAckSent || (os == .reset && originatorSize == 0 && responderSize == 0) {
                     return .REJ
                 }
@@ -75,11 +75,16 @@ extension FlowTracker {
         if index < history.count && history[index] == UInt8(ascii: "^") { index += 1 }
         guard index < history.count, history[index] == UInt8(ascii: "S") else { return false }
         index += 1
-        let stoppers: Set<UInt8> = Set("HAFGIQ".utf8)
         while index < history.count {
             let letter = history[index]
             if letter == UInt8(ascii: "R") { return true }
-            if stoppers.contains(letter) { return false }
+            switch letter {
+            case UInt8(ascii: "H"), UInt8(ascii: "A"), UInt8(ascii: "F"), UInt8(ascii: "G"), UInt8(ascii: "I"),
+                 UInt8(ascii: "Q"):
+                return false
+            default:
+                break
+            }
             index += 1
         }
         return false

@@ -40,7 +40,18 @@ public struct FlowTracker: PacketSink {
     }
 
     /// Returns the records completed so far and forgets them.
-    public mutating func drain() -> RecordBatch { output.take() }
+    ///
+    /// The next batch starts with room for as many records as this one had, so that a
+    /// steady stream is not copied into doubling arrays after every drain.
+    public mutating func drain() -> RecordBatch {
+        let batch = output.take()
+        output.conns.reserveCapacity(batch.conns.count)
+        output.dns.reserveCapacity(batch.dns.count)
+        output.http.reserveCapacity(batch.http.count)
+        output.ssl.reserveCapacity(batch.ssl.count)
+        output.weirds.reserveCapacity(batch.weirds.count)
+        return batch
+    }
 
     /// Emits final records for every open flow (end of input) and empties the table.
     public mutating func finishAll() {
