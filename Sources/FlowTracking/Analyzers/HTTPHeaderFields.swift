@@ -3,13 +3,19 @@ import ProtocolParsers
 
 /// Maps request headers onto http.log fields.
 enum HTTPHeaderFields {
+    /// Header names arrive in Zeek's escaped form (`zeekEscapedText`: printable ASCII only), so
+    /// comparing them with ASCII case folding is the same as comparing `lowercased()` names,
+    /// without building a lower-cased copy of every header name.
     static func applyRequestHeader(name: String, value: String, to record: inout HTTPRecord) {
-        switch name.lowercased() {
-        case "host": record.host = value
-        case "referer": record.referrer = value
-        case "user-agent": record.userAgent = value
-        case "origin": record.origin = value
-        case "authorization":
+        if Self.name(name, is: "host") {
+            record.host = value
+        } else if Self.name(name, is: "referer") {
+            record.referrer = value
+        } else if Self.name(name, is: "user-agent") {
+            record.userAgent = value
+        } else if Self.name(name, is: "origin") {
+            record.origin = value
+        } else if Self.name(name, is: "authorization") {
             guard value.count > 6, value.prefix(6).lowercased() == "basic " else { return }
             let encoded = value.dropFirst(6).drop(while: { $0 == " " })
             guard let decoded = base64Decode(encoded.utf8) else { return }
@@ -19,16 +25,26 @@ enum HTTPHeaderFields {
             } else {
                 record.username = zeekEscapedText(decoded)
             }
-        default:
+        } else if proxyHeaders.contains(where: { Self.name(name, is: $0) }), record.proxied.count < 16 {
             // Zeek's `HTTP::proxy_headers`, logged as `NAME -> value`.
-            let upper = name.uppercased()
-            if proxyHeaders.contains(upper), record.proxied.count < 16 { record.proxied.append("\(upper) -> \(value)") }
+            record.proxied.append("\(name.uppercased()) -> \(value)")
         }
     }
 
-    static let proxyHeaders: Set<String> = [
-        "FORWARDED", "X-FORWARDED-FOR", "X-FORWARDED-FROM", "CLIENT-IP", "VIA", "XROXY-CONNECTION", "PROXY-CONNECTION",
+    /// Zeek's `HTTP::proxy_headers`, lower-cased.
+    static let proxyHeaders: [String] = [
+        "forwarded", "x-forwarded-for", "x-forwarded-from", "client-ip", "via", "xroxy-connection", "proxy-connection",
     ]
+
+    /// Whether `name` equals the lower-case ASCII `target` ignoring ASCII case.
+    static func name(_ name: String, is target: String) -> Bool {
+        guard name.utf8.count == target.utf8.count else { return false }
+        for (byte, expected) in zip(name.utf8, target.utf8) {
+            let folded = byte >= 0x41 && byte <= 0x5a ? byte | 0x20 : byte
+            if folded != expected { return false }
+        }
+        return true
+    }
 
     /// Standard base64 (padding optional); nil on invalid characters. Output bounded by input.
     static func base64Decode(_ text: some Collection<UInt8>) -> [UInt8]? {
