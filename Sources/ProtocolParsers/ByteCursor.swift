@@ -86,6 +86,25 @@ public func zeekEscapedText(_ bytes: some Sequence<UInt8>) -> String {
     return String(decoding: utf8, as: UTF8.self)
 }
 
+/// Whether `text` equals `lowercase` (lower-case ASCII) ignoring ASCII case: for texts that are
+/// ASCII (escaped header names), the same as `text.lowercased() == lowercase` without building
+/// the lower-cased copy.
+public func asciiCaseInsensitiveEqual(_ text: String, _ lowercase: StaticString) -> Bool {
+    let count = lowercase.utf8CodeUnitCount
+    guard text.utf8.count == count else { return false }
+    var text = text
+    return text.withUTF8 { bytes in
+        lowercase.withUTF8Buffer { target in
+            guard bytes.count == count, target.count == count else { return false }
+            for index in 0..<count {
+                let byte = bytes[index]
+                if (byte >= 0x41 && byte <= 0x5a ? byte | 0x20 : byte) != target[index] { return false }
+            }
+            return true
+        }
+    }
+}
+
 @inline(__always)
 func hexByte(_ nibble: UInt8) -> UInt8 {
     nibble < 10 ? 0x30 + nibble : 0x57 + nibble

@@ -7,15 +7,15 @@ enum HTTPHeaderFields {
     /// comparing them with ASCII case folding is the same as comparing `lowercased()` names,
     /// without building a lower-cased copy of every header name.
     static func applyRequestHeader(name: String, value: String, to record: inout HTTPRecord) {
-        if Self.name(name, is: "host") {
+        if asciiCaseInsensitiveEqual(name, "host") {
             record.host = value
-        } else if Self.name(name, is: "referer") {
+        } else if asciiCaseInsensitiveEqual(name, "referer") {
             record.referrer = value
-        } else if Self.name(name, is: "user-agent") {
+        } else if asciiCaseInsensitiveEqual(name, "user-agent") {
             record.userAgent = value
-        } else if Self.name(name, is: "origin") {
+        } else if asciiCaseInsensitiveEqual(name, "origin") {
             record.origin = value
-        } else if Self.name(name, is: "authorization") {
+        } else if asciiCaseInsensitiveEqual(name, "authorization") {
             guard value.count > 6, value.prefix(6).lowercased() == "basic " else { return }
             let encoded = value.dropFirst(6).drop(while: { $0 == " " })
             guard let decoded = base64Decode(encoded.utf8) else { return }
@@ -25,26 +25,16 @@ enum HTTPHeaderFields {
             } else {
                 record.username = zeekEscapedText(decoded)
             }
-        } else if proxyHeaders.contains(where: { Self.name(name, is: $0) }), record.proxied.count < 16 {
+        } else if proxyHeaders.contains(where: { asciiCaseInsensitiveEqual(name, $0) }), record.proxied.count < 16 {
             // Zeek's `HTTP::proxy_headers`, logged as `NAME -> value`.
             record.proxied.append("\(name.uppercased()) -> \(value)")
         }
     }
 
     /// Zeek's `HTTP::proxy_headers`, lower-cased.
-    static let proxyHeaders: [String] = [
+    static let proxyHeaders: [StaticString] = [
         "forwarded", "x-forwarded-for", "x-forwarded-from", "client-ip", "via", "xroxy-connection", "proxy-connection",
     ]
-
-    /// Whether `name` equals the lower-case ASCII `target` ignoring ASCII case.
-    static func name(_ name: String, is target: String) -> Bool {
-        guard name.utf8.count == target.utf8.count else { return false }
-        for (byte, expected) in zip(name.utf8, target.utf8) {
-            let folded = byte >= 0x41 && byte <= 0x5a ? byte | 0x20 : byte
-            if folded != expected { return false }
-        }
-        return true
-    }
 
     /// Standard base64 (padding optional); nil on invalid characters. Output bounded by input.
     static func base64Decode(_ text: some Collection<UInt8>) -> [UInt8]? {

@@ -156,19 +156,17 @@ public struct HTTPStreamParser: Sendable {
         headerCount += 1
         guard headerCount <= Self.maxHeaders else { return }
         events.append(.header(name: header.name, value: header.value))
-        switch header.name.lowercased() {
-        case "content-length":
+        // Names are escaped to printable ASCII (`trimmed`): ASCII case folding is exact.
+        if asciiCaseInsensitiveEqual(header.name, "content-length") {
             if let length = UInt64(header.value) { contentLength = length }
-        case "transfer-encoding":
+        } else if asciiCaseInsensitiveEqual(header.name, "transfer-encoding") {
             if header.value.lowercased().contains("chunked") { chunked = true }
-        case "content-encoding":
+        } else if asciiCaseInsensitiveEqual(header.name, "content-encoding") {
             switch header.value.lowercased() {
             case "gzip", "x-gzip": inflater = InflateCounter(format: .gzip)
             case "deflate": inflater = InflateCounter(format: .deflate)
             default: break
             }
-        default:
-            break
         }
     }
 
