@@ -2,35 +2,34 @@ import FleetModel
 
 extension FlowTracker {
     /// Builds the conn.log record of a connection as it stands now.
-    func makeRecord(_ connection: Connection) -> ConnRecord {
-        var record = ConnRecord(
-            ts: connection.startTime, uid: connection.uid, id: connection.id, proto: connection.transport,
-            connState: .OTH, ipProto: connection.ipProto)
-        record.service = connection.services
-        let duration = connection.lastTime - connection.startTime
-        if duration.microseconds > 0 {
-            record.duration = duration
+    ///
+    /// Static and built in one initializer call: as a tracker method it copied the tracker's
+    /// configuration, and field-by-field assignment copied the record once more.
+    static func makeRecord(_ connection: Connection, localNetworks: LocalNetworkMatcher) -> ConnRecord {
+        var duration: NetworkDuration?
+        var originatorBytes: UInt64?
+        var responderBytes: UInt64?
+        let elapsed = connection.lastTime - connection.startTime
+        if elapsed.microseconds > 0 {
+            duration = elapsed
             if let tcp = connection.tcp?.recordFacts() {
-                record.originatorBytes = tcp.originatorSize
-                record.responderBytes = tcp.responderSize
+                originatorBytes = tcp.originatorSize
+                responderBytes = tcp.responderSize
             } else {
-                record.originatorBytes = connection.originatorPayloadBytes
-                record.responderBytes = connection.responderPayloadBytes
+                originatorBytes = connection.originatorPayloadBytes
+                responderBytes = connection.responderPayloadBytes
             }
         }
-        record.connState = Self.connState(connection)
-        record.localOriginator = configuration.localNetworks.contains(connection.originatorHost)
-        record.localResponder = configuration.localNetworks.contains(connection.responderHost)
-        record.missedBytes = connection.missedBytes
-        record.history = connection.history.text
-        record.originatorPackets = connection.originatorPackets
-        record.originatorIPBytes = connection.originatorIPBytes
-        record.responderPackets = connection.responderPackets
-        record.responderIPBytes = connection.responderIPBytes
-        record.tunnelParents = connection.tunnelParents
-        record.vlan = connection.vlan
-        record.innerVLAN = connection.innerVLAN
-        return record
+        return ConnRecord(
+            ts: connection.startTime, uid: connection.uid, id: connection.id, proto: connection.transport,
+            service: connection.services, duration: duration, originatorBytes: originatorBytes,
+            responderBytes: responderBytes, connState: Self.connState(connection),
+            localOriginator: localNetworks.contains(connection.originatorHost),
+            localResponder: localNetworks.contains(connection.responderHost), missedBytes: connection.missedBytes,
+            history: connection.history.text, originatorPackets: connection.originatorPackets,
+            originatorIPBytes: connection.originatorIPBytes, responderPackets: connection.responderPackets,
+            responderIPBytes: connection.responderIPBytes, tunnelParents: connection.tunnelParents,
+            ipProto: connection.ipProto, vlan: connection.vlan, innerVLAN: connection.innerVLAN)
     }
 
     /// Zeek's `conn_state` function.

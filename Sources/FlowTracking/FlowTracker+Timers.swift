@@ -46,7 +46,7 @@ extension FlowTracker {
                 // regular ones then follow at start + k × interval.
                 let early = interim < connection.startTime + interval
                 if !early || isOpenTCP(connection) {
-                    var record = makeRecord(connection)
+                    var record = Self.makeRecord(connection, localNetworks: localNetworks)
                     record.interim = true
                     output.conns.append(record)
                     counters.interimRecords &+= 1
@@ -75,7 +75,7 @@ extension FlowTracker {
         let position = Int(slot)
         guard position < connections.count, let connection = connections[position].take() else { return }
         connection.finishAnalyzers(output: &output)
-        output.conns.append(makeRecord(connection))
+        output.conns.append(Self.makeRecord(connection, localNetworks: localNetworks))
         index.removeValue(forKey: connection.key)
         generations[position] &+= 1
         setPendingDeadline(slot: slot, -1)

@@ -23,6 +23,8 @@ public struct FlowTracker: PacketSink {
     let analyzerPlan: AnalyzerPlan
     /// The removal timeouts of `configuration`.
     let timeouts: ConnectionTimeouts
+    /// `configuration.localNetworks`, compiled.
+    let localNetworks: LocalNetworkMatcher
     var uids: UIDGenerator
     var now = NetworkTime.zero
     var tunnelContexts: [TunnelParent: UInt32] = [:]
@@ -32,6 +34,7 @@ public struct FlowTracker: PacketSink {
         self.configuration = configuration
         analyzerPlan = AnalyzerPlan(configuration.analyzers)
         timeouts = ConnectionTimeouts(configuration)
+        localNetworks = LocalNetworkMatcher(configuration.localNetworks)
         uids = UIDGenerator(seed: configuration.uidSeed)
     }
 
