@@ -49,6 +49,15 @@ public enum InternetChecksum {
         return total
     }
 
+    /// The sum of an option-less (20-byte) IPv4 header at `offset`, or nil when the buffer is
+    /// shorter: five 32-bit words added whole (2^16 is 1 in ones'-complement arithmetic), so it
+    /// folds to what `sum(bytes, offset..<offset + 20)` folds to, without the general loop.
+    static func sumIPv4Header(_ bytes: UnsafeRawBufferPointer, at offset: Int) -> UInt64? {
+        guard offset >= 0, offset <= bytes.count &- 20 else { return nil }
+        return UInt64(bytes.be32(offset)) &+ UInt64(bytes.be32(offset &+ 4)) &+ UInt64(bytes.be32(offset &+ 8))
+            &+ UInt64(bytes.be32(offset &+ 12)) &+ UInt64(bytes.be32(offset &+ 16))
+    }
+
     /// Folds a sum to 16 bits (not complemented): 0xffff means a valid checksum.
     @inlinable
     public static func fold(_ value: UInt64) -> UInt16 {

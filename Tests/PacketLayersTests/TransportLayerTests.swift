@@ -103,6 +103,26 @@ struct TransportLayerTests {
         return InternetChecksum.fold(total)
     }
 
+    @Test func optionlessIPv4HeaderSumFoldsLikeTheGeneralSum() {
+        var state: UInt64 = 99
+        for _ in 0..<2000 {
+            let header: [UInt8] = (0..<23).map { _ in
+                state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+                return UInt8(truncatingIfNeeded: state >> 56)
+            }
+            header.withUnsafeBytes { raw in
+                for offset in 0...3 {
+                    let fast = InternetChecksum.sumIPv4Header(raw, at: offset).map(InternetChecksum.fold)
+                    #expect(fast == InternetChecksum.fold(InternetChecksum.sum(raw, offset..<offset + 20)))
+                }
+                #expect(InternetChecksum.sumIPv4Header(raw, at: 4) == nil)
+            }
+        }
+        [UInt8](repeating: 0, count: 20).withUnsafeBytes { raw in
+            #expect(InternetChecksum.sumIPv4Header(raw, at: 0).map(InternetChecksum.fold) == 0)
+        }
+    }
+
     @Test func agreesWithAPlainSumAtEveryLengthAndAlignment() {
         var state: UInt64 = 0x1234_5678
         let bytes: [UInt8] = (0..<400).map { _ in
