@@ -13,28 +13,28 @@ public struct ByteCursor {
 
     @inlinable public var remaining: Int { max(0, bytes.count - offset) }
 
-    @inlinable
+    @inlinable @inline(__always)
     public mutating func u8() -> UInt8? {
         guard offset >= 0, offset < bytes.count else { return nil }
         defer { offset += 1 }
         return bytes[offset]
     }
 
-    @inlinable
+    @inlinable @inline(__always)
     public mutating func u16() -> UInt16? {
         guard offset >= 0, bytes.count - offset >= 2 else { return nil }
         defer { offset += 2 }
         return UInt16(bytes[offset]) << 8 | UInt16(bytes[offset + 1])
     }
 
-    @inlinable
+    @inlinable @inline(__always)
     public mutating func u24() -> UInt32? {
         guard offset >= 0, bytes.count - offset >= 3 else { return nil }
         defer { offset += 3 }
         return UInt32(bytes[offset]) << 16 | UInt32(bytes[offset + 1]) << 8 | UInt32(bytes[offset + 2])
     }
 
-    @inlinable
+    @inlinable @inline(__always)
     public mutating func u32() -> UInt32? {
         guard offset >= 0, bytes.count - offset >= 4 else { return nil }
         defer { offset += 4 }
@@ -43,7 +43,7 @@ public struct ByteCursor {
     }
 
     /// Advances by `count` bytes; false (and no move) when fewer remain.
-    @inlinable
+    @inlinable @inline(__always)
     public mutating func skip(_ count: Int) -> Bool {
         guard count >= 0, offset >= 0, bytes.count - offset >= count else { return false }
         offset += count
@@ -51,7 +51,7 @@ public struct ByteCursor {
     }
 
     /// The next `count` bytes as a slice of the borrowed buffer, or nil.
-    @inlinable
+    @inlinable @inline(__always)
     public mutating func take(_ count: Int) -> UnsafeRawBufferPointer? {
         guard count >= 0, offset >= 0, bytes.count - offset >= count else { return nil }
         defer { offset += count }
