@@ -3,8 +3,15 @@
 /// Most letters are recorded once per direction (`CheckHistory`); some may be
 /// added again (`add`); `C`, `G`, `T`, `W` are recorded on a logarithmic scale:
 /// at the 1st, 10th, 100th, ... occurrence.
+///
+/// The first 16 letters (nearly every connection's whole history) are kept inline; only
+/// longer histories allocate.
 struct ConnHistory: Sendable {
-    private(set) var letters: [UInt8] = []
+    private var head = SIMD16<UInt8>()
+    /// Letters after the first 16.
+    private var tail: [UInt8] = []
+    /// Letters recorded (at most `maximumLength`).
+    private(set) var count = 0
     private var seen: UInt32 = 0
 
     /// Bits for letters recorded once per direction.
@@ -26,13 +33,13 @@ struct ConnHistory: Sendable {
     }
 
     mutating func add(_ letter: UInt8, originator: Bool) {
-        guard letters.count < Self.maximumLength else { return }
-        letters.append(originator ? letter : Self.lower(letter))
+        addRaw(originator ? letter : Self.lower(letter))
     }
 
     mutating func addRaw(_ letter: UInt8) {
-        guard letters.count < Self.maximumLength else { return }
-        letters.append(letter)
+        guard count < Self.maximumLength else { return }
+        if count < 16 { head[count] = letter } else { tail.append(letter) }
+        count += 1
     }
 
     /// Swaps the roles: seen bits flip sides and `^` is appended (Zeek's FlipRoles).
@@ -45,7 +52,29 @@ struct ConnHistory: Sendable {
         (letter >= 65 && letter <= 90) ? letter + 32 : letter
     }
 
-    var text: String { String(decoding: letters, as: UTF8.self) }
+    /// The letters in order.
+    var letters: [UInt8] {
+        var letters: [UInt8] = []
+        letters.reserveCapacity(count)
+        for index in 0..<min(count, 16) { letters.append(head[index]) }
+        letters.append(contentsOf: tail)
+        return letters
+    }
+
+    var text: String {
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: Self.maximumLength) { buffer in
+            var length = 0
+            for index in 0..<min(count, 16) where length < buffer.count {
+                buffer[length] = head[index]
+                length += 1
+            }
+            for letter in tail where length < buffer.count {
+                buffer[length] = letter
+                length += 1
+            }
+            return String(decoding: UnsafeBufferPointer(rebasing: buffer[0..<length]), as: UTF8.self)
+        }
+    }
 }
 
 /// A logarithmic history counter (Zeek's `ScaledHistoryEntry`).

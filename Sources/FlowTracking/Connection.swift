@@ -8,13 +8,17 @@ import FleetModel
 /// is single-threaded and never holds two accesses to one field at once.
 final class Connection {
     @exclusivity(unchecked) var key: FlowKey
-    @exclusivity(unchecked) var uid: String
-    @exclusivity(unchecked) var originatorHost: IPAddress
-    @exclusivity(unchecked) var originatorPort: UInt16
-    @exclusivity(unchecked) var responderHost: IPAddress
-    @exclusivity(unchecked) var responderPort: UInt16
+    @exclusivity(unchecked) private(set) var uid: String
+    @exclusivity(unchecked) private(set) var originatorHost: IPAddress
+    @exclusivity(unchecked) private(set) var originatorPort: UInt16
+    @exclusivity(unchecked) private(set) var responderHost: IPAddress
+    @exclusivity(unchecked) private(set) var responderPort: UInt16
     @exclusivity(unchecked) var ipProto: UInt8
-    @exclusivity(unchecked) var transport: TransportProtocol
+    @exclusivity(unchecked) private(set) var transport: TransportProtocol
+
+    /// What the analyzers are told about the connection: kept here (and refreshed when the
+    /// roles flip) instead of being built for every packet.
+    @exclusivity(unchecked) private(set) var context: ConnContext
 
     @exclusivity(unchecked) var startTime: NetworkTime
     @exclusivity(unchecked) var lastTime: NetworkTime
@@ -69,13 +73,15 @@ final class Connection {
         self.transport = transport
         self.startTime = startTime
         self.lastTime = lastTime
+        context = ConnContext(
+            uid: uid,
+            id: ConnID(originatorHost: originatorHost, originatorPort: originatorPort, responderHost: responderHost, responderPort: responderPort),
+            proto: transport)
     }
 
     var id: ConnID {
         ConnID(originatorHost: originatorHost, originatorPort: originatorPort, responderHost: responderHost, responderPort: responderPort)
     }
-
-    var context: ConnContext { ConnContext(uid: uid, id: id, proto: transport) }
 
     /// Analyzers attached or still to be attached.
     var hasAnalyzers: Bool { !analyzers.isEmpty || deferredAnalyzers != 0 }
@@ -90,6 +96,7 @@ final class Connection {
         swap(&originatorActive, &responderActive)
         swap(&checksumErrorsOriginator, &checksumErrorsResponder)
         history.flip()
+        context.id = id
     }
 
     /// Whether a packet from `host:port` comes from the originator.

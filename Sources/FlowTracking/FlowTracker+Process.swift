@@ -37,44 +37,25 @@ extension FlowTracker {
             guard let segment = packet.tcp, let facts = connection.tcp?.deadlineFacts() else { return }
             // Zeek stops moving a TCP connection's last time once both sides have closed.
             if !(facts.originatorClosed && facts.responderClosed) { connection.lastTime = packet.timestamp }
-            var history = connection.history
-            connection.history = ConnHistory()
-            let context = connection.context
             let time = packet.timestamp
-            var analyzers = connection.analyzers
-            connection.analyzers = []
-            var deferred = connection.deferredAnalyzers
-            var services = connection.services
             var weirdNames: [String] = []
+            // History, analyzers and services are reached in place in the connection (a class):
+            // nothing is moved out and back per segment.
             let outcome = connection.tcp?.process(
                 originatorSide: isOrig, segment: segment, payload: captured, length: packet.payloadLength,
-                history: &history,
+                history: &connection.history,
                 deliver: { fromOriginator, data in
-                    if deferred != 0 {
-                        analyzers = plan.attach(deferred, firstData: data, fromOriginator: fromOriginator, transport: .tcp)
-                        deferred = 0
-                    }
-                    Self.feed(&analyzers, services: &services, data: data, fromOriginator: fromOriginator, time: time, context: context, output: &output)
+                    connection.deliver(data, fromOriginator: fromOriginator, at: time, plan: plan, output: &output)
                 },
                 gap: { fromOriginator, length in
-                    if deferred != 0 {
-                        analyzers = plan.attach(deferred, firstData: nil, fromOriginator: fromOriginator, transport: .tcp)
-                        deferred = 0
-                    }
-                    Self.gap(&analyzers, length: length, fromOriginator: fromOriginator, time: time, context: context, output: &output)
+                    connection.gap(length: length, fromOriginator: fromOriginator, at: time, plan: plan, output: &output)
                 },
                 endOfStream: { fromOriginator in
-                    for i in analyzers.indices {
-                        analyzers[i].analyzer.endOfStream(fromOriginator: fromOriginator, at: time, context: context, output: &output)
-                    }
+                    connection.endOfStream(fromOriginator: fromOriginator, at: time, output: &output)
                 },
                 weird: { name in weirdNames.append(name) }
             )
-            connection.history = history
-            connection.analyzers = analyzers
-            connection.deferredAnalyzers = deferred
             connection.tcp?.reassembling = connection.hasAnalyzers
-            connection.services = services
             connection.missedBytes &+= outcome?.missedBytes ?? 0
             if outcome?.flipRoles == true {
                 connection.flipRoles()
@@ -99,14 +80,8 @@ extension FlowTracker {
                     isOrig = false
                 }
             }
-            if connection.deferredAnalyzers != 0 {
-                connection.analyzers = plan.attach(
-                    connection.deferredAnalyzers, firstData: captured, fromOriginator: isOrig, transport: connection.transport)
-                connection.deferredAnalyzers = 0
-            }
-            if !connection.analyzers.isEmpty {
-                let context = connection.context
-                Self.feed(&connection.analyzers, services: &connection.services, data: captured, fromOriginator: isOrig, time: packet.timestamp, context: context, output: &output)
+            if connection.hasAnalyzers {
+                connection.deliver(captured, fromOriginator: isOrig, at: packet.timestamp, plan: plan, output: &output)
             }
         case .icmp:
             let icmpPayload = UInt64(max(0, packet.payloadLength))
@@ -149,40 +124,4 @@ extension FlowTracker {
         case .v6(let high, _): return high >> 56 == 0xFF
         }
     }
-
-    /// Delivers bytes to every live analyzer, recording confirmations and dropping rejections.
-    static func feed(
-        _ analyzers: inout [AnalyzerSlot], services: inout [String], data: UnsafeRawBufferPointer, fromOriginator: Bool,
-        time: NetworkTime, context: ConnContext, output: inout RecordBatch
-    ) {
-        var i = 0
-        while i < analyzers.count {
-            let status = analyzers[i].analyzer.deliver(data, fromOriginator: fromOriginator, at: time, context: context, output: &output)
-            switch status {
-            case .pending:
-                i += 1
-            case .confirmed:
-                if !analyzers[i].confirmed {
-                    analyzers[i].confirmed = true
-                    if !services.contains(analyzers[i].service) { services.append(analyzers[i].service) }
-                }
-                i += 1
-            case .rejected:
-                if analyzers[i].confirmed {
-                    analyzers[i].analyzer.finish(at: time, context: context, output: &output)
-                }
-                analyzers.remove(at: i)
-            }
-        }
-    }
-
-    static func gap(
-        _ analyzers: inout [AnalyzerSlot], length: UInt64, fromOriginator: Bool, time: NetworkTime, context: ConnContext,
-        output: inout RecordBatch
-    ) {
-        for i in analyzers.indices {
-            analyzers[i].analyzer.gap(length: Int(clamping: length), fromOriginator: fromOriginator, at: time, context: context, output: &output)
-        }
-    }
 }
-

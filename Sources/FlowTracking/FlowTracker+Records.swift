@@ -2,48 +2,47 @@ import FleetModel
 
 extension FlowTracker {
     /// Builds the conn.log record of a connection as it stands now.
-    func makeRecord(_ connection: Connection) -> ConnRecord {
-        var record = ConnRecord(
-            ts: connection.startTime, uid: connection.uid, id: connection.id, proto: connection.transport,
-            connState: .OTH, ipProto: connection.ipProto)
-        record.service = connection.services
-        let duration = connection.lastTime - connection.startTime
-        if duration.microseconds > 0 {
-            record.duration = duration
-            if let tcp = connection.tcp {
-                record.originatorBytes = tcp.originator.size(peerState: tcp.responder.state)
-                record.responderBytes = tcp.responder.size(peerState: tcp.originator.state)
+    ///
+    /// Static and built in one initializer call: as a tracker method it copied the tracker's
+    /// configuration, and field-by-field assignment copied the record once more.
+    static func makeRecord(_ connection: Connection, localNetworks: LocalNetworkMatcher) -> ConnRecord {
+        var duration: NetworkDuration?
+        var originatorBytes: UInt64?
+        var responderBytes: UInt64?
+        let elapsed = connection.lastTime - connection.startTime
+        if elapsed.microseconds > 0 {
+            duration = elapsed
+            if let tcp = connection.tcp?.recordFacts() {
+                originatorBytes = tcp.originatorSize
+                responderBytes = tcp.responderSize
             } else {
-                record.originatorBytes = connection.originatorPayloadBytes
-                record.responderBytes = connection.responderPayloadBytes
+                originatorBytes = connection.originatorPayloadBytes
+                responderBytes = connection.responderPayloadBytes
             }
         }
-        record.connState = Self.connState(connection)
-        record.localOriginator = configuration.localNetworks.contains(connection.originatorHost)
-        record.localResponder = configuration.localNetworks.contains(connection.responderHost)
-        record.missedBytes = connection.missedBytes
-        record.history = connection.history.text
-        record.originatorPackets = connection.originatorPackets
-        record.originatorIPBytes = connection.originatorIPBytes
-        record.responderPackets = connection.responderPackets
-        record.responderIPBytes = connection.responderIPBytes
-        record.tunnelParents = connection.tunnelParents
-        record.vlan = connection.vlan
-        record.innerVLAN = connection.innerVLAN
-        return record
+        return ConnRecord(
+            ts: connection.startTime, uid: connection.uid, id: connection.id, proto: connection.transport,
+            service: connection.services, duration: duration, originatorBytes: originatorBytes,
+            responderBytes: responderBytes, connState: Self.connState(connection),
+            localOriginator: localNetworks.contains(connection.originatorHost),
+            localResponder: localNetworks.contains(connection.responderHost), missedBytes: connection.missedBytes,
+            history: connection.history.text, originatorPackets: connection.originatorPackets,
+            originatorIPBytes: connection.originatorIPBytes, responderPackets: connection.responderPackets,
+            responderIPBytes: connection.responderIPBytes, tunnelParents: connection.tunnelParents,
+            ipProto: connection.ipProto, vlan: connection.vlan, innerVLAN: connection.innerVLAN)
     }
 
     /// Zeek's `conn_state` function.
     static func connState(_ connection: Connection) -> ConnState {
         switch connection.transport {
         case .tcp:
-            guard let tcp = connection.tcp else { return .OTH }
-            let os = tcp.originator.state, rs = tcp.responder.state
+            guard let tcp = connection.tcp?.recordFacts() else { return .OTH }
+            let os = tcp.originatorState, rs = tcp.responderState
             let originatorInactive = os.isInactiveOrPartial
             let responderInactive = rs.isInactiveOrPartial
             if rs == .reset {
-                let originatorSize = tcp.originator.size(peerState: rs)
-                let responderSize = tcp.responder.size(peerState: os)
+                let originatorSize = tcp.originatorSize
+                let responderSize = tcp.responderSize
                 if os == .synSent || os == .synAckSent || (os == .reset && originatorSize == 0 && responderSize == 0) {
                     return .REJ
                 }
@@ -75,11 +74,16 @@ extension FlowTracker {
         if index < history.count && history[index] == UInt8(ascii: "^") { index += 1 }
         guard index < history.count, history[index] == UInt8(ascii: "S") else { return false }
         index += 1
-        let stoppers: Set<UInt8> = Set("HAFGIQ".utf8)
         while index < history.count {
             let letter = history[index]
             if letter == UInt8(ascii: "R") { return true }
-            if stoppers.contains(letter) { return false }
+            switch letter {
+            case UInt8(ascii: "H"), UInt8(ascii: "A"), UInt8(ascii: "F"), UInt8(ascii: "G"), UInt8(ascii: "I"),
+                 UInt8(ascii: "Q"):
+                return false
+            default:
+                break
+            }
             index += 1
         }
         return false

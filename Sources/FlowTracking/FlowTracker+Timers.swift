@@ -6,55 +6,11 @@ extension FlowTracker {
     }
 
     /// The next time this connection needs attention: removal or an interim record.
-    func nextDeadline(_ connection: Connection) -> NetworkTime? {
-        var deadline = removalDeadline(connection).time
+    /// (Static: called for every packet, it must not copy the tracker's configuration.)
+    static func nextDeadline(_ connection: Connection, timeouts: ConnectionTimeouts) -> NetworkTime? {
+        var deadline = timeouts.removalDeadline(connection).time
         if let interim = connection.nextInterim, interim < deadline { deadline = interim }
         return deadline
-    }
-
-    /// When the connection should be removed if nothing else happens, and whether
-    /// that deadline is unconditional (inactivity) or state-based.
-    func removalDeadline(_ connection: Connection) -> (time: NetworkTime, reason: RemovalReason) {
-        switch connection.transport {
-        case .udp, .unknown:
-            var timeout = configuration.udpInactivityTimeout
-            if let analyzerTimeout = connection.analyzerTimeout, analyzerTimeout < timeout { timeout = analyzerTimeout }
-            return (connection.lastTime + timeout, .timeout)
-        case .icmp:
-            return (connection.lastTime + configuration.icmpInactivityTimeout, .timeout)
-        case .tcp:
-            // Read in place: copying the session out would copy both endpoints every packet.
-            guard let facts = connection.tcp?.deadlineFacts() else {
-                return (connection.lastTime + configuration.tcpInactivityTimeout, .timeout)
-            }
-            if facts.closeComplete {
-                return (connection.lastTime + configuration.tcpCloseDelay, .closed)
-            }
-            let originator = facts.originator, responder = facts.responder
-            var best = (time: connection.lastTime + (originator.isHandshake && responder.isHandshake
-                ? configuration.udpInactivityTimeout : configuration.tcpInactivityTimeout), reason: RemovalReason.timeout)
-            // Unanswered SYN: Zeek's attempt timer.
-            if facts.attemptStarted && (originator == .synSent || originator == .synAckSent) && responder == .inactive {
-                let attempt = connection.startTime + configuration.tcpAttemptDelay
-                if attempt < best.time { best = (attempt, .timeout) }
-            }
-            // Zeek's expire timer: one side closed and the other closed, reset or silent;
-            // or nothing valid was ever seen.
-            let bothClosed = facts.originatorClosed && facts.responderClosed
-            let anyClosed = facts.originatorClosed || facts.responderClosed
-            let anyReset = originator == .reset || responder == .reset
-            let anyInactive = originator == .inactive || responder == .inactive
-            if (anyClosed && (bothClosed || anyReset || anyInactive))
-                || (originator == .inactive && responder == .inactive) {
-                let linger = connection.lastTime + configuration.tcpCloseDelay
-                if linger < best.time { best = (linger, .closed) }
-            }
-            if facts.partialClose && originator != .inactive && responder != .inactive && !bothClosed && !anyReset {
-                let partial = connection.lastTime + NetworkDuration.seconds(3)
-                if partial < best.time { best = (partial, .closed) }
-            }
-            return best
-        }
     }
 
     /// Makes sure a timer entry fires no later than `time` for this slot.
@@ -79,7 +35,7 @@ extension FlowTracker {
                 continue
             }
             let firedAt = NetworkTime(microseconds: entry.time)
-            let removal = removalDeadline(connection)
+            let removal = timeouts.removalDeadline(connection)
             if removal.time <= firedAt {
                 remove(slot: entry.slot, reason: removal.reason)
                 continue
@@ -90,7 +46,7 @@ extension FlowTracker {
                 // regular ones then follow at start + k × interval.
                 let early = interim < connection.startTime + interval
                 if !early || isOpenTCP(connection) {
-                    var record = makeRecord(connection)
+                    var record = Self.makeRecord(connection, localNetworks: localNetworks)
                     record.interim = true
                     output.conns.append(record)
                     counters.interimRecords &+= 1
@@ -99,7 +55,7 @@ extension FlowTracker {
                 while next <= firedAt { next = next + interval }
                 connection.nextInterim = next
             }
-            if let deadline = nextDeadline(connection) {
+            if let deadline = Self.nextDeadline(connection, timeouts: timeouts) {
                 setPendingDeadline(slot: entry.slot, -1)
                 scheduleIfEarlier(slot: entry.slot, generation: entry.generation, at: deadline)
             }
@@ -118,11 +74,8 @@ extension FlowTracker {
     mutating func remove(slot: Int32, reason: RemovalReason) {
         let position = Int(slot)
         guard position < connections.count, let connection = connections[position].take() else { return }
-        let context = connection.context
-        for i in connection.analyzers.indices {
-            connection.analyzers[i].analyzer.finish(at: connection.lastTime, context: context, output: &output)
-        }
-        output.conns.append(makeRecord(connection))
+        connection.finishAnalyzers(output: &output)
+        output.conns.append(Self.makeRecord(connection, localNetworks: localNetworks))
         index.removeValue(forKey: connection.key)
         generations[position] &+= 1
         setPendingDeadline(slot: slot, -1)

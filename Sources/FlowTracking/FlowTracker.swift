@@ -21,6 +21,10 @@ public struct FlowTracker: PacketSink {
     var timers = TimerHeap()
     /// `configuration.analyzers`, compiled.
     let analyzerPlan: AnalyzerPlan
+    /// The removal timeouts of `configuration`.
+    let timeouts: ConnectionTimeouts
+    /// `configuration.localNetworks`, compiled.
+    let localNetworks: LocalNetworkMatcher
     var uids: UIDGenerator
     var now = NetworkTime.zero
     var tunnelContexts: [TunnelParent: UInt32] = [:]
@@ -29,6 +33,8 @@ public struct FlowTracker: PacketSink {
     public init(configuration: FlowConfiguration = FlowConfiguration()) {
         self.configuration = configuration
         analyzerPlan = AnalyzerPlan(configuration.analyzers)
+        timeouts = ConnectionTimeouts(configuration)
+        localNetworks = LocalNetworkMatcher(configuration.localNetworks)
         uids = UIDGenerator(seed: configuration.uidSeed)
     }
 
@@ -37,7 +43,18 @@ public struct FlowTracker: PacketSink {
     }
 
     /// Returns the records completed so far and forgets them.
-    public mutating func drain() -> RecordBatch { output.take() }
+    ///
+    /// The next batch starts with room for as many records as this one had, so that a
+    /// steady stream is not copied into doubling arrays after every drain.
+    public mutating func drain() -> RecordBatch {
+        let batch = output.take()
+        output.conns.reserveCapacity(batch.conns.count)
+        output.dns.reserveCapacity(batch.dns.count)
+        output.http.reserveCapacity(batch.http.count)
+        output.ssl.reserveCapacity(batch.ssl.count)
+        output.weirds.reserveCapacity(batch.weirds.count)
+        return batch
+    }
 
     /// Emits final records for every open flow (end of input) and empties the table.
     public mutating func finishAll() {
@@ -116,7 +133,7 @@ public struct FlowTracker: PacketSink {
         Self.process(
             connection, packet: packet, bytes: bytes, sourcePort: sourcePort, plan: analyzerPlan, output: &output,
             counters: &counters)
-        if let deadline = nextDeadline(connection) {
+        if let deadline = Self.nextDeadline(connection, timeouts: timeouts) {
             scheduleIfEarlier(slot: slotIndex, generation: connection.generation, at: deadline)
         }
     }

@@ -16,34 +16,40 @@ struct TimerHeap: Sendable {
 
     var first: Entry? { entries.first }
 
+    /// Adds an entry. The new entry moves up through a hole (parents shift down one level)
+    /// instead of being swapped at every level.
     mutating func push(_ entry: Entry) {
         entries.append(entry)
-        var child = entries.count - 1
-        while child > 0 {
-            let parent = (child - 1) / 2
-            if entries[parent].time <= entries[child].time { break }
-            entries.swapAt(parent, child)
-            child = parent
+        entries.withUnsafeMutableBufferPointer { heap in
+            var child = heap.count - 1
+            while child > 0 {
+                let parent = (child - 1) / 2
+                if heap[parent].time <= entry.time { break }
+                heap[child] = heap[parent]
+                child = parent
+            }
+            heap[child] = entry
         }
     }
 
+    /// Removes and returns the earliest entry; the last entry sinks from the root through a hole.
     mutating func popFirst() -> Entry? {
         guard let top = entries.first else { return nil }
         let last = entries.removeLast()
-        if !entries.isEmpty {
-            entries[0] = last
+        guard !entries.isEmpty else { return top }
+        entries.withUnsafeMutableBufferPointer { heap in
+            let count = heap.count
             var parent = 0
-            let count = entries.count
             while true {
                 let left = 2 * parent + 1
+                guard left < count else { break }
                 let right = left + 1
-                var smallest = parent
-                if left < count && entries[left].time < entries[smallest].time { smallest = left }
-                if right < count && entries[right].time < entries[smallest].time { smallest = right }
-                if smallest == parent { break }
-                entries.swapAt(parent, smallest)
-                parent = smallest
+                let smaller = right < count && heap[right].time < heap[left].time ? right : left
+                if heap[smaller].time >= last.time { break }
+                heap[parent] = heap[smaller]
+                parent = smaller
             }
+            heap[parent] = last
         }
         return top
     }

@@ -12,26 +12,29 @@ public enum InternetChecksum {
         guard lower < upper else { return initial }
         var total = initial
         var offset = lower
-        // The bulk is summed in native byte order, 32 then 8 bytes at a time (32-bit halves
-        // added separately keep the carries in 64 bits), and byte-swapped once at the end:
-        // the ones'-complement sum is independent of byte order (RFC 1071, 2(B)).
-        var native: UInt64 = 0
-        var native2: UInt64 = 0
-        while offset &+ 32 <= upper {
-            let a = bytes.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
-            let b = bytes.loadUnaligned(fromByteOffset: offset &+ 8, as: UInt64.self)
-            let c = bytes.loadUnaligned(fromByteOffset: offset &+ 16, as: UInt64.self)
-            let d = bytes.loadUnaligned(fromByteOffset: offset &+ 24, as: UInt64.self)
-            native &+= (a >> 32) &+ (a & 0xffff_ffff) &+ (b >> 32) &+ (b & 0xffff_ffff)
-            native2 &+= (c >> 32) &+ (c & 0xffff_ffff) &+ (d >> 32) &+ (d & 0xffff_ffff)
-            offset &+= 32
+        // The bulk is summed in native byte order as 32-bit halves of 64-bit words (the
+        // carries stay in 64 bits), two words per SIMD lane pair and 64 bytes per step, then
+        // 8 bytes at a time; it is byte-swapped once at the end: the ones'-complement sum is
+        // independent of byte order (RFC 1071, 2(B)).
+        let halves = SIMD2<UInt64>(repeating: 0xffff_ffff)
+        var lanes = SIMD2<UInt64>(repeating: 0)
+        var lanes2 = SIMD2<UInt64>(repeating: 0)
+        while offset &+ 64 <= upper {
+            let a = bytes.loadUnaligned(fromByteOffset: offset, as: SIMD2<UInt64>.self)
+            let b = bytes.loadUnaligned(fromByteOffset: offset &+ 16, as: SIMD2<UInt64>.self)
+            let c = bytes.loadUnaligned(fromByteOffset: offset &+ 32, as: SIMD2<UInt64>.self)
+            let d = bytes.loadUnaligned(fromByteOffset: offset &+ 48, as: SIMD2<UInt64>.self)
+            lanes &+= (a & halves) &+ (a &>> 32) &+ (b & halves) &+ (b &>> 32)
+            lanes2 &+= (c & halves) &+ (c &>> 32) &+ (d & halves) &+ (d &>> 32)
+            offset &+= 64
         }
+        lanes &+= lanes2
+        var native = lanes[0] &+ lanes[1]
         while offset &+ 8 <= upper {
             let word = bytes.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
             native &+= (word >> 32) &+ (word & 0xffff_ffff)
             offset &+= 8
         }
-        native &+= native2
         if native != 0 {
             // Native-order words read as big-endian: swapped on little-endian hosts only.
             total &+= UInt64(UInt16(bigEndian: fold(native)))
@@ -44,6 +47,15 @@ public enum InternetChecksum {
             total &+= UInt64(bytes.u8(offset)) << 8
         }
         return total
+    }
+
+    /// The sum of an option-less (20-byte) IPv4 header at `offset`, or nil when the buffer is
+    /// shorter: five 32-bit words added whole (2^16 is 1 in ones'-complement arithmetic), so it
+    /// folds to what `sum(bytes, offset..<offset + 20)` folds to, without the general loop.
+    static func sumIPv4Header(_ bytes: UnsafeRawBufferPointer, at offset: Int) -> UInt64? {
+        guard offset >= 0, offset <= bytes.count &- 20 else { return nil }
+        return UInt64(bytes.be32(offset)) &+ UInt64(bytes.be32(offset &+ 4)) &+ UInt64(bytes.be32(offset &+ 8))
+            &+ UInt64(bytes.be32(offset &+ 12)) &+ UInt64(bytes.be32(offset &+ 16))
     }
 
     /// Folds a sum to 16 bits (not complemented): 0xffff means a valid checksum.

@@ -55,7 +55,9 @@ extension PacketDecoder {
         let source = b.ipv4Address(start + 12)
         let destination = b.ipv4Address(start + 16)
         if configuration.verifyChecksums, !reassembled,
-           InternetChecksum.fold(InternetChecksum.sum(b, start..<start + headerLength)) != 0xffff {
+           InternetChecksum.fold(
+               (headerLength == 20 ? InternetChecksum.sumIPv4Header(b, at: start) : nil)
+                   ?? InternetChecksum.sum(b, start..<start + headerLength)) != 0xffff {
             return weird("bad_IP_checksum", "IP", source: source, destination: destination)
         }
         let capturedEnd = min(end, start + total)

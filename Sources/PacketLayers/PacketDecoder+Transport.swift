@@ -83,7 +83,7 @@ extension PacketDecoder {
         if stated != declared {
             counters.weirds += 1
             let id = ConnIDShim.make(ip.source, sourcePort, ip.destination, destinationPort)
-            queuedWeirds.append((queuedPackets.count, WeirdRecord(
+            queuedWeirds.append((queuedCount, WeirdRecord(
                 ts: currentTime, id: id, name: "UDP_datagram_length_mismatch", addl: "\(stated) != \(declared)", source: "UDP"
             )))
         }

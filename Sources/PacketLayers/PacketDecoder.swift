@@ -8,11 +8,14 @@ public struct PacketDecoder {
     public let configuration: DecoderConfiguration
     public internal(set) var counters = DecoderCounters()
 
-    /// Packets the current frame produced, in order; handed to the sink at the end of `decode`.
-    /// (Plain values, so clearing them costs nothing.)
+    /// Packets the current frame produced, in order, in the first `queuedCount` elements; handed
+    /// to the sink at the end of `decode`. Elements past the count are stale and overwritten:
+    /// resetting the count is cheaper than emptying the arrays per frame.
     @usableFromInline var queuedPackets: [DecodedPacket] = []
     /// For each queued packet: -1 for the frame, else an index into `reassembledBuffers`.
     @usableFromInline var queuedBuffers: [Int] = []
+    /// How many of `queuedPackets` / `queuedBuffers` belong to the current frame.
+    @usableFromInline var queuedCount = 0
     /// Weirds of the current frame, each with the number of packets queued before it (to keep the order).
     @usableFromInline var queuedWeirds: [(before: Int, weird: WeirdRecord)] = []
     /// Reassembled datagrams of the current frame (the buffers their packets index).
@@ -70,17 +73,17 @@ public struct PacketDecoder {
         into sink: inout Sink
     ) {
         decodeFrame(frame, wireLength: wireLength, linkType: linkType, timestamp: timestamp)
+        let count = min(queuedCount, queuedPackets.count, queuedBuffers.count)
+        queuedCount = 0
         if queuedWeirds.isEmpty && reassembledBuffers.isEmpty {
             // The common case: packets from the frame itself, no weirds.
-            for index in queuedPackets.indices {
+            for index in 0..<count {
                 sink.receive(queuedPackets[index], bytes: frame)
             }
-            queuedPackets.removeAll(keepingCapacity: true)
-            queuedBuffers.removeAll(keepingCapacity: true)
             return
         }
         var nextWeird = 0
-        for index in queuedPackets.indices {
+        for index in 0..<count {
             while nextWeird < queuedWeirds.count, queuedWeirds[nextWeird].before <= index {
                 sink.weird(queuedWeirds[nextWeird].weird)
                 nextWeird += 1
@@ -96,8 +99,6 @@ public struct PacketDecoder {
             sink.weird(queuedWeirds[nextWeird].weird)
             nextWeird += 1
         }
-        queuedPackets.removeAll(keepingCapacity: true)
-        queuedBuffers.removeAll(keepingCapacity: true)
         queuedWeirds.removeAll(keepingCapacity: true)
         if !reassembledBuffers.isEmpty { reassembledBuffers.removeAll(keepingCapacity: true) }
     }
@@ -149,7 +150,7 @@ extension PacketDecoder {
         if let address, let destination {
             id = ConnID(originatorHost: address, originatorPort: 0, responderHost: destination, responderPort: 0)
         }
-        queuedWeirds.append((queuedPackets.count, WeirdRecord(ts: currentTime, id: id, name: name, addl: addl, source: source)))
+        queuedWeirds.append((queuedCount, WeirdRecord(ts: currentTime, id: id, name: name, addl: addl, source: source)))
     }
 
     /// Queues a weird carrying the enclosing IP header's addresses, if any.
@@ -158,7 +159,13 @@ extension PacketDecoder {
     }
 
     mutating func deliver(_ packet: DecodedPacket, _ context: LayerContext) {
-        queuedPackets.append(packet)
-        queuedBuffers.append(context.buffer)
+        if queuedCount < queuedPackets.count && queuedCount < queuedBuffers.count {
+            queuedPackets[queuedCount] = packet
+            queuedBuffers[queuedCount] = context.buffer
+        } else {
+            queuedPackets.append(packet)
+            queuedBuffers.append(context.buffer)
+        }
+        queuedCount += 1
     }
 }

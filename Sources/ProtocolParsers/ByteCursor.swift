@@ -13,28 +13,28 @@ public struct ByteCursor {
 
     @inlinable public var remaining: Int { max(0, bytes.count - offset) }
 
-    @inlinable
+    @inlinable @inline(__always)
     public mutating func u8() -> UInt8? {
         guard offset >= 0, offset < bytes.count else { return nil }
         defer { offset += 1 }
         return bytes[offset]
     }
 
-    @inlinable
+    @inlinable @inline(__always)
     public mutating func u16() -> UInt16? {
         guard offset >= 0, bytes.count - offset >= 2 else { return nil }
         defer { offset += 2 }
         return UInt16(bytes[offset]) << 8 | UInt16(bytes[offset + 1])
     }
 
-    @inlinable
+    @inlinable @inline(__always)
     public mutating func u24() -> UInt32? {
         guard offset >= 0, bytes.count - offset >= 3 else { return nil }
         defer { offset += 3 }
         return UInt32(bytes[offset]) << 16 | UInt32(bytes[offset + 1]) << 8 | UInt32(bytes[offset + 2])
     }
 
-    @inlinable
+    @inlinable @inline(__always)
     public mutating func u32() -> UInt32? {
         guard offset >= 0, bytes.count - offset >= 4 else { return nil }
         defer { offset += 4 }
@@ -43,7 +43,7 @@ public struct ByteCursor {
     }
 
     /// Advances by `count` bytes; false (and no move) when fewer remain.
-    @inlinable
+    @inlinable @inline(__always)
     public mutating func skip(_ count: Int) -> Bool {
         guard count >= 0, offset >= 0, bytes.count - offset >= count else { return false }
         offset += count
@@ -51,7 +51,7 @@ public struct ByteCursor {
     }
 
     /// The next `count` bytes as a slice of the borrowed buffer, or nil.
-    @inlinable
+    @inlinable @inline(__always)
     public mutating func take(_ count: Int) -> UnsafeRawBufferPointer? {
         guard count >= 0, offset >= 0, bytes.count - offset >= count else { return nil }
         defer { offset += count }
@@ -84,6 +84,25 @@ public func zeekEscapedText(_ bytes: some Sequence<UInt8>) -> String {
         }
     }
     return String(decoding: utf8, as: UTF8.self)
+}
+
+/// Whether `text` equals `lowercase` (lower-case ASCII) ignoring ASCII case: for texts that are
+/// ASCII (escaped header names), the same as `text.lowercased() == lowercase` without building
+/// the lower-cased copy.
+public func asciiCaseInsensitiveEqual(_ text: String, _ lowercase: StaticString) -> Bool {
+    let count = lowercase.utf8CodeUnitCount
+    guard text.utf8.count == count else { return false }
+    var text = text
+    return text.withUTF8 { bytes in
+        lowercase.withUTF8Buffer { target in
+            guard bytes.count == count, target.count == count else { return false }
+            for index in 0..<count {
+                let byte = bytes[index]
+                if (byte >= 0x41 && byte <= 0x5a ? byte | 0x20 : byte) != target[index] { return false }
+            }
+            return true
+        }
+    }
 }
 
 @inline(__always)

@@ -89,3 +89,60 @@ struct TransportLayerTests {
         #expect(decode(Build.ethernet(type: 0x0800, Build.ipv4(proto: 6, tcp))).weirdNames == ["truncated_header"])
     }
 }
+
+/// `InternetChecksum.sum` (SIMD bulk, 8-byte and 16-bit tails) against a plain RFC 1071 sum.
+@Suite struct InternetChecksumTests {
+    static func reference(_ bytes: [UInt8], _ range: Range<Int>, initial: UInt64) -> UInt16 {
+        var total = initial
+        var index = range.lowerBound
+        while index + 1 < range.upperBound {
+            total += UInt64(bytes[index]) << 8 | UInt64(bytes[index + 1])
+            index += 2
+        }
+        if index < range.upperBound { total += UInt64(bytes[index]) << 8 }
+        return InternetChecksum.fold(total)
+    }
+
+    @Test func optionlessIPv4HeaderSumFoldsLikeTheGeneralSum() {
+        var state: UInt64 = 99
+        for _ in 0..<2000 {
+            let header: [UInt8] = (0..<23).map { _ in
+                state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+                return UInt8(truncatingIfNeeded: state >> 56)
+            }
+            header.withUnsafeBytes { raw in
+                for offset in 0...3 {
+                    let fast = InternetChecksum.sumIPv4Header(raw, at: offset).map(InternetChecksum.fold)
+                    #expect(fast == InternetChecksum.fold(InternetChecksum.sum(raw, offset..<offset + 20)))
+                }
+                #expect(InternetChecksum.sumIPv4Header(raw, at: 4) == nil)
+            }
+        }
+        [UInt8](repeating: 0, count: 20).withUnsafeBytes { raw in
+            #expect(InternetChecksum.sumIPv4Header(raw, at: 0).map(InternetChecksum.fold) == 0)
+        }
+    }
+
+    @Test func agreesWithAPlainSumAtEveryLengthAndAlignment() {
+        var state: UInt64 = 0x1234_5678
+        let bytes: [UInt8] = (0..<400).map { _ in
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return UInt8(truncatingIfNeeded: state >> 56)
+        }
+        let ones = [UInt8](repeating: 0xff, count: 400)
+        for sample in [bytes, ones] {
+            sample.withUnsafeBytes { raw in
+                for start in 0..<9 {
+                    for end in start...sample.count {
+                        for initial: UInt64 in [0, 0xfffe] {
+                            let sum = InternetChecksum.fold(InternetChecksum.sum(raw, start..<end, initial: initial))
+                            let expected = Self.reference(sample, start..<end, initial: initial)
+                            // 0 and 0xffff are the same ones'-complement value.
+                            #expect(sum % 0xffff == expected % 0xffff, "\(start)..<\(end)")
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

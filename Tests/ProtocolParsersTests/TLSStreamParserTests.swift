@@ -116,6 +116,28 @@ enum TLSSamples {
         #expect(TLSSamples.events(appData + [0x47, 0x45, 0x54, 0x20, 0x2f], chunk: 64).failed)
     }
 
+    /// Several handshake messages in one record (handled where they lie when whole), one split
+    /// over two records (buffered): the same events in any split.
+    @Test func handshakeMessagesInAndAcrossRecords() {
+        let certificate: [UInt8] = [11, 0, 0, 6, 1, 2, 3, 4, 5, 6]
+        let done: [UInt8] = [14, 0, 0, 0]
+        let keyExchange: [UInt8] = [12, 0, 0, 3, 3, 0, 29]
+        let both = certificate + done
+        let first: [UInt8] = [0x16, 0x03, 0x03, 0x00, UInt8(both.count)] + both
+        let splitHead = Array(keyExchange[0..<5]), splitTail = Array(keyExchange[5...])
+        let second: [UInt8] = [0x16, 0x03, 0x03, 0x00, UInt8(splitHead.count)] + splitHead
+        let third: [UInt8] = [0x16, 0x03, 0x03, 0x00, UInt8(splitTail.count)] + splitTail
+        let stream = TLSSamples.clientHello + first + second + third
+        let whole = TLSSamples.events(stream, chunk: stream.count)
+        #expect(!whole.failed)
+        #expect(Array(whole.events.suffix(4)) == [
+            .handshake(type: 11), .handshake(type: 14), .handshake(type: 12), .serverKeyExchangeCurve(29),
+        ])
+        for chunk in [1, 3, 5, 9, 64] {
+            #expect(TLSSamples.events(stream, chunk: chunk).events == whole.events)
+        }
+    }
+
     @Test func rejectsNonTLSQuickly() {
         #expect(TLSSamples.events(Array("GET / HTTP/1.1\r\n".utf8), chunk: 1).failed)
         #expect(TLSSamples.events(Array("SSH-2.0-OpenSSH\r\n".utf8), chunk: 100).failed)

@@ -42,8 +42,8 @@ public struct DNSAnalyzer: AppAnalyzer {
     }
 
     public mutating func finish(at time: NetworkTime, context: ConnContext, output: inout RecordBatch) {
-        output.dns.append(contentsOf: pendingQueries.drain())
-        output.dns.append(contentsOf: pendingReplies.drain())
+        pendingQueries.drain(into: &output)
+        pendingReplies.drain(into: &output)
     }
 
     // MARK: - Framing
@@ -74,9 +74,11 @@ public struct DNSAnalyzer: AppAnalyzer {
     private mutating func handleMessage(
         _ bytes: UnsafeRawBufferPointer, at time: NetworkTime, context: ConnContext, output: inout RecordBatch
     ) -> AnalyzerStatus {
-        let message: DNSMessage
+        // Checked whole, decoded only where the row needs text: a reply's question and owner
+        // names are usually not shown (the query's name is).
+        let message: DNSMessageOutline
         do {
-            message = try DNSMessage.parse(bytes)
+            message = try DNSMessageOutline.scan(bytes)
         } catch {
             output.weirds.append(WeirdRecord(
                 ts: time, uid: context.uid, id: context.id, name: Self.weirdName(error), source: "DNS"))
@@ -100,48 +102,49 @@ public struct DNSAnalyzer: AppAnalyzer {
         } else {
             info = newRecord(header.id, at: time, context: context)
         }
-        info.opcode = header.opcode
+        info.record.opcode = header.opcode
         if !isQuery {
-            info.rcode = header.rcode
+            info.record.rcode = header.rcode
             // Zeek: the script's rule (no question echoed) and the analyzer's `dns_rejected`
             // (an error reply without any resource records).
             let noRecords = header.answerCount == 0 && header.authorityCount == 0 && header.additionalCount == 0
-            if header.rcode != 0 && (header.questionCount == 0 || noRecords) { info.rejected = true }
+            if header.rcode != 0 && (header.questionCount == 0 || noRecords) { info.record.rejected = true }
         }
         let update = header.opcode == 5
-        if isQuery, !update, let question = message.questions.first {
-            info.recursionDesired = header.recursionDesired
-            info.truncated = header.truncated
-            info.qclass = question.qclass
-            info.qtype = question.type
-            info.z = header.z
-            info.query = netbios ? decodeNetBIOSName(question.name) : question.name
+        if isQuery, !update, let question = message.firstQuestion,
+           let name = DNSMessageOutline.name(at: question.nameOffset, in: bytes) {
+            info.record.recursionDesired = header.recursionDesired
+            info.record.truncated = header.truncated
+            info.record.qclass = question.qclass
+            info.record.qtype = question.type
+            info.record.z = header.z
+            info.record.query = netbios ? decodeNetBIOSName(name) : name
         }
         if !isQuery && update {
-            let sections = message.answers.map { ($0, true) } + message.authorities.map { ($0, false) }
-            for (record, prerequisite) in sections {
-                guard let text = record.zeekUpdateText(prerequisite: prerequisite), info.answers.count < 1024 else { continue }
-                if info.query == nil { info.query = record.name }
-                if info.rtt == nil && info.sawQueryFlag {
-                    let rtt = time - info.ts
-                    if rtt.microseconds != 0 { info.rtt = rtt }
-                }
-                info.answers.append(text)
-                info.ttls.append(record.ttl)
-            }
+            // Dynamic updates (rare) show owner names of two sections: decoded in full.
+            if let full = try? DNSMessage.parse(bytes) { addUpdateAnswers(full, to: &info, at: time) }
         } else if !isQuery {
-            for answer in message.answers {
-                guard let text = answer.zeekAnswerText else { continue }
-                if info.query == nil { info.query = answer.name }
-                info.authoritative = header.authoritative
-                info.recursionAvailable = header.recursionAvailable
-                if info.rtt == nil && info.sawQueryFlag {
-                    let rtt = time - info.ts
-                    if rtt.microseconds != 0 { info.rtt = rtt }
+            // Room for every answer at once (appending would grow the arrays step by step).
+            let expected = min(Int(header.answerCount), 1024)
+            if expected > 1 && info.record.answers.isEmpty {
+                info.record.answers.reserveCapacity(expected)
+                info.record.ttls.reserveCapacity(expected)
+            }
+            var answers = message.answers(in: bytes)
+            while let location = answers.next() {
+                // The owner name is shown only as a stand-in query, and in NSEC text.
+                guard let answer = DNSMessageOutline.record(location, in: bytes, ownerName: location.type == 47),
+                      let text = answer.zeekAnswerText else { continue }
+                if info.record.query == nil { info.record.query = DNSMessageOutline.name(at: location.nameOffset, in: bytes) }
+                info.record.authoritative = header.authoritative
+                info.record.recursionAvailable = header.recursionAvailable
+                if info.record.rtt == nil && info.sawQueryFlag {
+                    let rtt = time - info.record.ts
+                    if rtt.microseconds != 0 { info.record.rtt = rtt }
                 }
-                if !text.isEmpty, info.answers.count < 1024 {
-                    info.answers.append(text)
-                    info.ttls.append(answer.ttl)
+                if !text.isEmpty, info.record.answers.count < 1024 {
+                    info.record.answers.append(text)
+                    info.record.ttls.append(answer.ttl)
                 }
             }
         }
@@ -155,6 +158,21 @@ public struct DNSAnalyzer: AppAnalyzer {
             pendingReplies.push(info, output: &output)
         }
         return .confirmed
+    }
+
+    /// The answer and authority sections of a dynamic UPDATE reply, as Zeek's script shows them.
+    private func addUpdateAnswers(_ message: DNSMessage, to info: inout PendingDNSRecord, at time: NetworkTime) {
+        let sections = message.answers.map { ($0, true) } + message.authorities.map { ($0, false) }
+        for (record, prerequisite) in sections {
+            guard let text = record.zeekUpdateText(prerequisite: prerequisite), info.record.answers.count < 1024 else { continue }
+            if info.record.query == nil { info.record.query = record.name }
+            if info.record.rtt == nil && info.sawQueryFlag {
+                let rtt = time - info.record.ts
+                if rtt.microseconds != 0 { info.record.rtt = rtt }
+            }
+            info.record.answers.append(text)
+            info.record.ttls.append(record.ttl)
+        }
     }
 
     private func newRecord(_ id: UInt16, at time: NetworkTime, context: ConnContext) -> PendingDNSRecord {

@@ -3,13 +3,19 @@ import ProtocolParsers
 
 /// Maps request headers onto http.log fields.
 enum HTTPHeaderFields {
+    /// Header names arrive in Zeek's escaped form (`zeekEscapedText`: printable ASCII only), so
+    /// comparing them with ASCII case folding is the same as comparing `lowercased()` names,
+    /// without building a lower-cased copy of every header name.
     static func applyRequestHeader(name: String, value: String, to record: inout HTTPRecord) {
-        switch name.lowercased() {
-        case "host": record.host = value
-        case "referer": record.referrer = value
-        case "user-agent": record.userAgent = value
-        case "origin": record.origin = value
-        case "authorization":
+        if asciiCaseInsensitiveEqual(name, "host") {
+            record.host = value
+        } else if asciiCaseInsensitiveEqual(name, "referer") {
+            record.referrer = value
+        } else if asciiCaseInsensitiveEqual(name, "user-agent") {
+            record.userAgent = value
+        } else if asciiCaseInsensitiveEqual(name, "origin") {
+            record.origin = value
+        } else if asciiCaseInsensitiveEqual(name, "authorization") {
             guard value.count > 6, value.prefix(6).lowercased() == "basic " else { return }
             let encoded = value.dropFirst(6).drop(while: { $0 == " " })
             guard let decoded = base64Decode(encoded.utf8) else { return }
@@ -19,15 +25,15 @@ enum HTTPHeaderFields {
             } else {
                 record.username = zeekEscapedText(decoded)
             }
-        default:
+        } else if proxyHeaders.contains(where: { asciiCaseInsensitiveEqual(name, $0) }), record.proxied.count < 16 {
             // Zeek's `HTTP::proxy_headers`, logged as `NAME -> value`.
-            let upper = name.uppercased()
-            if proxyHeaders.contains(upper), record.proxied.count < 16 { record.proxied.append("\(upper) -> \(value)") }
+            record.proxied.append("\(name.uppercased()) -> \(value)")
         }
     }
 
-    static let proxyHeaders: Set<String> = [
-        "FORWARDED", "X-FORWARDED-FOR", "X-FORWARDED-FROM", "CLIENT-IP", "VIA", "XROXY-CONNECTION", "PROXY-CONNECTION",
+    /// Zeek's `HTTP::proxy_headers`, lower-cased.
+    static let proxyHeaders: [StaticString] = [
+        "forwarded", "x-forwarded-for", "x-forwarded-from", "client-ip", "via", "xroxy-connection", "proxy-connection",
     ]
 
     /// Standard base64 (padding optional); nil on invalid characters. Output bounded by input.

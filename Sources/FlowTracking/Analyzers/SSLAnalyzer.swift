@@ -42,16 +42,22 @@ public struct SSLAnalyzer: AppAnalyzer {
         context: ConnContext, output: inout RecordBatch
     ) -> AnalyzerStatus {
         let dtls = context.proto == .udp
-        // Move the parser out so its buffers are not copied on write.
-        var parser = (fromOriginator ? client : server) ?? TLSStreamParser(isDTLS: dtls)
-        if fromOriginator { client = nil } else { server = nil }
-        events.removeAll(keepingCapacity: true)
-        parser.feed(data, events: &events)
-        let failed = parser.failed != nil
-        if fromOriginator { client = parser } else { server = parser }
+        if !events.isEmpty { events.removeAll(keepingCapacity: true) }
+        // The parser is fed where it is stored (optional chaining mutates in place): copying
+        // it out and back cost more than the parsing of most segments.
+        let failed: Bool
+        if fromOriginator {
+            if client == nil { client = TLSStreamParser(isDTLS: dtls) }
+            client?.feed(data, events: &events)
+            failed = client?.failed != nil
+        } else {
+            if server == nil { server = TLSStreamParser(isDTLS: dtls) }
+            server?.feed(data, events: &events)
+            failed = server?.failed != nil
+        }
         for event in events { apply(event, fromOriginator: fromOriginator, at: time, context: context) }
         if failed && !confirmed { return .rejected }
-        if !confirmed, sawClientHello, let server, server.recordsSeen > 0, server.failed == nil { confirmed = true }
+        if !confirmed, sawClientHello, let seen = server?.recordsSeen, seen > 0, server?.failed == nil { confirmed = true }
         return confirmed ? .confirmed : .pending
     }
 
@@ -124,8 +130,14 @@ public struct SSLAnalyzer: AppAnalyzer {
         if record == nil { record = SSLRecord(ts: time, uid: context.uid, id: context.id) }
     }
 
+    /// History letters are ASCII (`TLSEvent.historyLetter`, "I", "L", "B"): counted in UTF-8
+    /// bytes (constant time, unlike `String.count`) and lower-cased by their code.
     private mutating func appendHistory(_ letter: Character, fromOriginator: Bool) {
-        guard history.count < Self.maxHistoryLength else { return }
-        history.append(fromOriginator ? letter : Character(letter.lowercased()))
+        guard history.utf8.count < Self.maxHistoryLength else { return }
+        if !fromOriginator, let ascii = letter.asciiValue, ascii >= 0x41, ascii <= 0x5a {
+            history.unicodeScalars.append(Unicode.Scalar(ascii | 0x20))
+        } else {
+            history.append(fromOriginator ? letter : Character(letter.lowercased()))
+        }
     }
 }

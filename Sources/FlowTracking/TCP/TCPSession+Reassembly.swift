@@ -23,12 +23,14 @@ extension TCPSession {
             undelivered(sideIsOrig, upTo: seq, history: &history, outcome: &outcome, deliver: deliver, gap: gap)
         }
         withEndpoints(sideIsOrig) { endpoint, _ in
-            endpoint.pending.removeAll { block in
-                if block.upper <= seq {
-                    endpoint.pendingBytes -= block.bytes.count
-                    return true
+            if !endpoint.pending.isEmpty {
+                endpoint.pending.removeAll { block in
+                    if block.upper <= seq {
+                        endpoint.pendingBytes -= block.bytes.count
+                        return true
+                    }
+                    return false
                 }
-                return false
             }
             endpoint.trimSeq = seq
         }
@@ -128,6 +130,8 @@ extension TCPSession {
 
     /// Delivers pending blocks that now continue the stream.
     private mutating func deliverContiguous(_ isOrig: Bool, deliver: (Bool, UnsafeRawBufferPointer) -> Void) {
+        // Nothing waits (in-order streams): nothing to deliver or drop.
+        guard isOrig ? !originator.pending.isEmpty : !responder.pending.isEmpty else { return }
         var progressed = true
         while progressed {
             progressed = false

@@ -81,6 +81,23 @@ struct TCPSession: Sendable {
             attemptStarted: attemptStarted)
     }
 
+    /// What the conn record reads of the session (states and payload sizes), as a small value.
+    struct RecordFacts {
+        var originatorState: TCPEndpointState
+        var responderState: TCPEndpointState
+        var originatorSize: UInt64
+        var responderSize: UInt64
+    }
+
+    /// The record facts; `mutating` (it changes nothing) like `deadlineFacts`, so that callers
+    /// reach the session in place instead of copying it out of its connection.
+    mutating func recordFacts() -> RecordFacts {
+        RecordFacts(
+            originatorState: originator.state, responderState: responder.state,
+            originatorSize: originator.size(peerState: responder.state),
+            responderSize: responder.size(peerState: originator.state))
+    }
+
     /// Processes one segment.
     ///
     /// - Parameters:

@@ -16,9 +16,23 @@ enum DNSName {
         }
     }
 
+    /// Validates the name at the cursor exactly as `read` does (same errors) and leaves the
+    /// cursor after it, without decoding any text: labels are stepped over, not copied.
+    static func skip(_ cursor: inout ByteCursor) throws(DNSParseError) {
+        _ = try read(&cursor, into: nil)
+    }
+
+    /// The name at `offset` of `bytes` as text (Zeek's escaped, lower-cased form), or nil when
+    /// it does not decode.
+    static func text(at offset: Int, in bytes: UnsafeRawBufferPointer) -> String? {
+        var cursor = ByteCursor(bytes, offset: offset)
+        return try? read(&cursor)
+    }
+
     /// Decodes the name at the cursor into `text` in Zeek's escaped, lower-cased form and
-    /// returns its length; `text` must hold `4 * maxWireLength` bytes.
-    private static func read(_ cursor: inout ByteCursor, into text: UnsafeMutableBufferPointer<UInt8>) throws(DNSParseError) -> Int {
+    /// returns its length; `text` must hold `4 * maxWireLength` bytes. Without `text` the
+    /// name is only validated (every check is the same) and 0 is returned.
+    private static func read(_ cursor: inout ByteCursor, into text: UnsafeMutableBufferPointer<UInt8>?) throws(DNSParseError) -> Int {
         let bytes = cursor.bytes
         var position = cursor.offset
         var resumeAt: Int? = nil
@@ -43,7 +57,9 @@ enum DNSName {
                 guard labelEnd <= bytes.count else { throw .truncated(offset: position, field: .name) }
                 wireLength += Int(length) + 1
                 guard wireLength <= maxWireLength else { throw .nameTooLong(offset: position) }
+                position = labelEnd
                 // wireLength <= 255 bounds count: each byte adds at most 4, each dot 1.
+                guard let text else { continue }
                 if count > 0 { text[count] = 0x2e; count += 1 }
                 for index in labelStart..<labelEnd {
                     let raw = bytes[index]
@@ -60,7 +76,6 @@ enum DNSName {
                         count += 4
                     }
                 }
-                position = labelEnd
             case 0xc0:
                 guard position + 1 < bytes.count else { throw .truncated(offset: position, field: .name) }
                 let target = Int(length & 0x3f) << 8 | Int(bytes[position + 1])

@@ -12,6 +12,9 @@ public struct HTTPStreamParser: Sendable {
     public let isRequestSide: Bool
     private var state: State = .startLine
     private var line: [UInt8] = []
+    /// The line being handled: complete lines are swapped in here from `line`, so that neither
+    /// buffer is reallocated per line (a copy of `line` would be, on its next append).
+    private var completeLine: [UInt8] = []
     private var headerCount = 0
     private var pendingHeader: (name: String, value: String)? = nil
     private var contentLength: UInt64? = nil
@@ -90,9 +93,9 @@ public struct HTTPStreamParser: Sendable {
                 if newline == count { index = count; break }
                 index = newline + 1
                 if line.last == 0x0d { line.removeLast() }
-                let complete = line
-                line.removeAll(keepingCapacity: true)
-                handleLine(complete, events: &events)
+                swap(&line, &completeLine)
+                if !line.isEmpty { line.removeAll(keepingCapacity: true) }
+                handleLine(completeLine, events: &events)
             }
         }
     }
@@ -153,19 +156,17 @@ public struct HTTPStreamParser: Sendable {
         headerCount += 1
         guard headerCount <= Self.maxHeaders else { return }
         events.append(.header(name: header.name, value: header.value))
-        switch header.name.lowercased() {
-        case "content-length":
+        // Names are escaped to printable ASCII (`trimmed`): ASCII case folding is exact.
+        if asciiCaseInsensitiveEqual(header.name, "content-length") {
             if let length = UInt64(header.value) { contentLength = length }
-        case "transfer-encoding":
+        } else if asciiCaseInsensitiveEqual(header.name, "transfer-encoding") {
             if header.value.lowercased().contains("chunked") { chunked = true }
-        case "content-encoding":
+        } else if asciiCaseInsensitiveEqual(header.name, "content-encoding") {
             switch header.value.lowercased() {
             case "gzip", "x-gzip": inflater = InflateCounter(format: .gzip)
             case "deflate": inflater = InflateCounter(format: .deflate)
             default: break
             }
-        default:
-            break
         }
     }
 

@@ -62,6 +62,30 @@ public struct TLSStreamParser: Sendable {
                 }
                 continue
             }
+            // A whole record in `data` with nothing buffered (the usual case) is handled where it
+            // lies; the buffered path below makes the same checks on the same header.
+            if recordBuffer.isEmpty, data.count - index >= 5 {
+                let type = data[index], major = data[index + 1], minor = data[index + 2]
+                let length = Int(data[index + 3]) << 8 | Int(data[index + 4])
+                guard (20...26).contains(type), major == 3, minor <= 4 || recordsSeen > 0,
+                      length <= Self.maxRecordLength
+                else {
+                    failed = .notTLS
+                    return
+                }
+                if length > 0 && (type == 23 || type == 24 || (type == 22 && encrypted)) {
+                    index += 5
+                    bodyToSkip = length
+                    skippedType = type
+                    continue
+                }
+                if data.count - index - 5 >= length {
+                    recordsSeen += 1
+                    handleRecord(type: type, body: UnsafeRawBufferPointer(rebasing: data[(index + 5)..<(index + 5 + length)]), events: &events)
+                    index += 5 + length
+                    continue
+                }
+            }
             // Header first, then the declared body.
             let need: Int
             if recordBuffer.count < 5 {
@@ -129,6 +153,18 @@ public struct TLSStreamParser: Sendable {
                 skipHandshake -= drop
                 bytes = bytes.dropFirst(drop)
                 continue
+            }
+            // A whole message in the record with nothing buffered is handled where it lies.
+            if handshakeBuffer.isEmpty, bytes.count >= 4 {
+                let start = bytes.startIndex
+                let length = Int(bytes[start + 1]) << 16 | Int(bytes[start + 2]) << 8 | Int(bytes[start + 3])
+                if length + 4 <= Self.maxHandshakeBuffer, bytes.count >= 4 + length {
+                    handleHandshake(
+                        type: bytes[start], body: UnsafeRawBufferPointer(rebasing: bytes[(start + 4)..<(start + 4 + length)]),
+                        events: &events)
+                    bytes = bytes.dropFirst(4 + length)
+                    continue
+                }
             }
             if handshakeBuffer.count < 4 {
                 let take = min(4 - handshakeBuffer.count, bytes.count)

@@ -1,0 +1,123 @@
+/// Where a question lies in a message: its fixed fields read, its name left in the wire bytes.
+public struct DNSQuestionLocation: Hashable, Sendable {
+    /// Offset of the (possibly compressed) name in the message.
+    public var nameOffset: Int
+    public var type: UInt16
+    public var qclass: UInt16
+}
+
+/// Where a resource record lies in a message: its fixed fields read, its owner name and its
+/// data left in the wire bytes until they are asked for.
+public struct DNSRecordLocation: Hashable, Sendable {
+    /// Offset of the (possibly compressed) owner name in the message.
+    public var nameOffset: Int
+    public var type: UInt16
+    public var rclass: UInt16
+    public var ttl: UInt32
+    /// The RDATA, as offsets into the message.
+    public var data: Range<Int>
+}
+
+/// A DNS message checked exactly as `DNSMessage.parse` checks it (every section, the same
+/// errors at the same offsets) without decoding a single name into text.
+///
+/// A monitor usually needs a few texts of a message (a query's name, a reply's answer
+/// data); the outline finds them, and `name(at:in:)` / `record(_:in:)` decode only those.
+/// The offsets refer to the bytes the outline was made from: keep them for the same bytes.
+public struct DNSMessageOutline: Hashable, Sendable {
+    public var header: DNSHeader
+    /// The first question, if the message has one.
+    public var firstQuestion: DNSQuestionLocation?
+    /// Offset of the answer section.
+    public var answersOffset: Int
+
+    /// Checks a whole message (a UDP payload or one TCP frame without its length prefix).
+    /// - Throws: the `DNSParseError` `DNSMessage.parse` throws for the same bytes.
+    public static func scan(_ bytes: UnsafeRawBufferPointer) throws(DNSParseError) -> DNSMessageOutline {
+        var cursor = ByteCursor(bytes)
+        guard let id = cursor.u16(), let flags = cursor.u16(), let qd = cursor.u16(), let an = cursor.u16(),
+              let ns = cursor.u16(), let ar = cursor.u16()
+        else { throw .truncated(offset: bytes.count, field: .header) }
+        let header = DNSHeader(
+            id: id, flags: flags, questionCount: qd, answerCount: an, authorityCount: ns, additionalCount: ar)
+        var firstQuestion: DNSQuestionLocation?
+        for _ in 0..<Int(qd) {
+            let nameOffset = cursor.offset
+            try DNSName.skip(&cursor)
+            guard let type = cursor.u16(), let qclass = cursor.u16() else {
+                throw .truncated(offset: cursor.offset, field: .question)
+            }
+            if firstQuestion == nil { firstQuestion = DNSQuestionLocation(nameOffset: nameOffset, type: type, qclass: qclass) }
+        }
+        let answersOffset = cursor.offset
+        for _ in 0..<(Int(an) + Int(ns) + Int(ar)) {
+            let location = try DNSMessage.readRecordHeader(&cursor)
+            _ = try DNSRDataReader.read(
+                type: location.type, cursor: cursor, start: location.data.lowerBound, end: location.data.upperBound,
+                decode: false)
+            cursor.offset = location.data.upperBound
+        }
+        return DNSMessageOutline(header: header, firstQuestion: firstQuestion, answersOffset: answersOffset)
+    }
+
+    /// The answer section's records (the first `DNSMessage.maxRecordsPerSection`, as `DNSMessage.answers`).
+    /// - Parameter bytes: the bytes the outline was made from.
+    public func answers(in bytes: UnsafeRawBufferPointer) -> DNSRecordIterator {
+        DNSRecordIterator(
+            cursor: ByteCursor(bytes, offset: answersOffset),
+            remaining: min(Int(header.answerCount), DNSMessage.maxRecordsPerSection))
+    }
+
+    /// The name at `offset` as `DNSMessage` shows it (Zeek's escaped, lower-cased form);
+    /// nil when it does not decode (never for an offset of a scanned message).
+    public static func name(at offset: Int, in bytes: UnsafeRawBufferPointer) -> String? {
+        DNSName.text(at: offset, in: bytes)
+    }
+
+    /// The record at `location`, decoded as `DNSMessage` decodes it; the owner name only with
+    /// `ownerName` (else empty). Nil when it does not decode (never for a scanned message).
+    public static func record(
+        _ location: DNSRecordLocation, in bytes: UnsafeRawBufferPointer, ownerName: Bool
+    ) -> DNSResourceRecord? {
+        guard location.data.lowerBound >= 0, location.data.upperBound <= bytes.count,
+              let data = try? DNSRDataReader.read(
+                type: location.type, cursor: ByteCursor(bytes), start: location.data.lowerBound,
+                end: location.data.upperBound)
+        else { return nil }
+        var name = ""
+        if ownerName {
+            guard let text = DNSName.text(at: location.nameOffset, in: bytes) else { return nil }
+            name = text
+        }
+        return DNSResourceRecord(name: name, type: location.type, rclass: location.rclass, ttl: location.ttl, data: data)
+    }
+}
+
+/// Steps through the records of one section of a scanned message.
+public struct DNSRecordIterator: IteratorProtocol {
+    var cursor: ByteCursor
+    var remaining: Int
+
+    /// The next record's location, or nil at the end of the section.
+    public mutating func next() -> DNSRecordLocation? {
+        guard remaining > 0, let location = try? DNSMessage.readRecordHeader(&cursor) else { return nil }
+        remaining -= 1
+        cursor.offset = location.data.upperBound
+        return location
+    }
+}
+
+extension DNSMessage {
+    /// Reads a record's owner name (checked, not decoded) and fixed fields, leaving the cursor at
+    /// its RDATA; the RDATA range is checked against the message.
+    static func readRecordHeader(_ cursor: inout ByteCursor) throws(DNSParseError) -> DNSRecordLocation {
+        let nameOffset = cursor.offset
+        try DNSName.skip(&cursor)
+        guard let type = cursor.u16(), let rclass = cursor.u16(), let ttl = cursor.u32(), let length = cursor.u16()
+        else { throw .truncated(offset: cursor.offset, field: .recordHeader) }
+        let start = cursor.offset
+        let end = start + Int(length)
+        guard end <= cursor.bytes.count else { throw .truncated(offset: cursor.offset, field: .rdata) }
+        return DNSRecordLocation(nameOffset: nameOffset, type: type, rclass: rclass, ttl: ttl, data: start..<end)
+    }
+}
