@@ -30,6 +30,15 @@ public struct DNSHeader: Hashable, Sendable {
     public var authorityCount: UInt16
     public var additionalCount: UInt16
 
+    /// The 12-byte header at `cursor` (the start of a message of `messageLength` bytes).
+    static func read(_ cursor: inout ByteCursor, messageLength: Int) throws(DNSParseError) -> DNSHeader {
+        guard let id = cursor.u16(), let flags = cursor.u16(), let qd = cursor.u16(), let an = cursor.u16(),
+              let ns = cursor.u16(), let ar = cursor.u16()
+        else { throw .truncated(offset: messageLength, field: .header) }
+        return DNSHeader(
+            id: id, flags: flags, questionCount: qd, answerCount: an, authorityCount: ns, additionalCount: ar)
+    }
+
     public var isResponse: Bool { flags & 0x8000 != 0 }
     public var opcode: UInt16 { (flags >> 11) & 0xf }
     public var authoritative: Bool { flags & 0x0400 != 0 }
@@ -91,13 +100,9 @@ public struct DNSMessage: Hashable, Sendable {
     /// - Throws: `DNSParseError` on truncation or malformed names; never traps.
     public static func parse(_ bytes: UnsafeRawBufferPointer) throws(DNSParseError) -> DNSMessage {
         var cursor = ByteCursor(bytes)
-        guard let id = cursor.u16(), let flags = cursor.u16(), let qd = cursor.u16(), let an = cursor.u16(),
-              let ns = cursor.u16(), let ar = cursor.u16()
-        else { throw .truncated(offset: bytes.count, field: .header) }
-        let header = DNSHeader(
-            id: id, flags: flags, questionCount: qd, answerCount: an, authorityCount: ns, additionalCount: ar)
+        let header = try DNSHeader.read(&cursor, messageLength: bytes.count)
         var message = DNSMessage(header: header, questions: [], answers: [], authorities: [], additionals: [])
-        for _ in 0..<Int(qd) {
+        for _ in 0..<Int(header.questionCount) {
             let name = try DNSName.read(&cursor)
             guard let type = cursor.u16(), let qclass = cursor.u16() else {
                 throw .truncated(offset: cursor.offset, field: .question)
@@ -106,9 +111,9 @@ public struct DNSMessage: Hashable, Sendable {
                 message.questions.append(DNSQuestion(name: name, type: type, qclass: qclass))
             }
         }
-        try readSection(&cursor, count: an, into: &message.answers)
-        try readSection(&cursor, count: ns, into: &message.authorities)
-        try readSection(&cursor, count: ar, into: &message.additionals)
+        try readSection(&cursor, count: header.answerCount, into: &message.answers)
+        try readSection(&cursor, count: header.authorityCount, into: &message.authorities)
+        try readSection(&cursor, count: header.additionalCount, into: &message.additionals)
         return message
     }
 

@@ -35,13 +35,9 @@ public struct DNSMessageOutline: Hashable, Sendable {
     /// - Throws: the `DNSParseError` `DNSMessage.parse` throws for the same bytes.
     public static func scan(_ bytes: UnsafeRawBufferPointer) throws(DNSParseError) -> DNSMessageOutline {
         var cursor = ByteCursor(bytes)
-        guard let id = cursor.u16(), let flags = cursor.u16(), let qd = cursor.u16(), let an = cursor.u16(),
-              let ns = cursor.u16(), let ar = cursor.u16()
-        else { throw .truncated(offset: bytes.count, field: .header) }
-        let header = DNSHeader(
-            id: id, flags: flags, questionCount: qd, answerCount: an, authorityCount: ns, additionalCount: ar)
+        let header = try DNSHeader.read(&cursor, messageLength: bytes.count)
         var firstQuestion: DNSQuestionLocation?
-        for _ in 0..<Int(qd) {
+        for _ in 0..<Int(header.questionCount) {
             let nameOffset = cursor.offset
             try DNSName.skip(&cursor)
             guard let type = cursor.u16(), let qclass = cursor.u16() else {
@@ -50,7 +46,7 @@ public struct DNSMessageOutline: Hashable, Sendable {
             if firstQuestion == nil { firstQuestion = DNSQuestionLocation(nameOffset: nameOffset, type: type, qclass: qclass) }
         }
         let answersOffset = cursor.offset
-        for _ in 0..<(Int(an) + Int(ns) + Int(ar)) {
+        for _ in 0..<(Int(header.answerCount) + Int(header.authorityCount) + Int(header.additionalCount)) {
             let location = try DNSMessage.readRecordHeader(&cursor)
             _ = try DNSRDataReader.read(
                 type: location.type, cursor: cursor, start: location.data.lowerBound, end: location.data.upperBound,

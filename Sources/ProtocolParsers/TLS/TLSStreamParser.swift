@@ -65,15 +65,13 @@ public struct TLSStreamParser: Sendable {
             // A whole record in `data` with nothing buffered (the usual case) is handled where it
             // lies; the buffered path below makes the same checks on the same header.
             if recordBuffer.isEmpty, data.count - index >= 5 {
-                let type = data[index], major = data[index + 1], minor = data[index + 2]
+                let type = data[index]
                 let length = Int(data[index + 3]) << 8 | Int(data[index + 4])
-                guard (20...26).contains(type), major == 3, minor <= 4 || recordsSeen > 0,
-                      length <= Self.maxRecordLength
-                else {
+                guard acceptsRecordHeader(type: type, major: data[index + 1], minor: data[index + 2], length: length) else {
                     failed = .notTLS
                     return
                 }
-                if length > 0 && (type == 23 || type == 24 || (type == 22 && encrypted)) {
+                if skipsBody(type: type, length: length) {
                     index += 5
                     bodyToSkip = length
                     skippedType = type
@@ -98,15 +96,13 @@ public struct TLSStreamParser: Sendable {
             recordBuffer.append(contentsOf: UnsafeRawBufferPointer(rebasing: data[index..<(index + take)]))
             index += take
             if recordBuffer.count == 5 {
-                let type = recordBuffer[0], major = recordBuffer[1], minor = recordBuffer[2]
+                let type = recordBuffer[0]
                 let length = Int(recordBuffer[3]) << 8 | Int(recordBuffer[4])
-                guard (20...26).contains(type), major == 3, minor <= 4 || recordsSeen > 0,
-                      length <= Self.maxRecordLength
-                else {
+                guard acceptsRecordHeader(type: type, major: recordBuffer[1], minor: recordBuffer[2], length: length) else {
                     failed = .notTLS
                     return
                 }
-                if length > 0 && (type == 23 || type == 24 || (type == 22 && encrypted)) {
+                if skipsBody(type: type, length: length) {
                     bodyToSkip = length
                     skippedType = type
                     continue
@@ -124,6 +120,20 @@ public struct TLSStreamParser: Sendable {
                 }
             }
         }
+    }
+
+    /// A record header this parser follows: a TLS content type, version 3.x (at most 3.4 on the
+    /// first record), a length within the limit.
+    @inline(__always)
+    private func acceptsRecordHeader(type: UInt8, major: UInt8, minor: UInt8, length: Int) -> Bool {
+        (20...26).contains(type) && major == 3 && (minor <= 4 || recordsSeen > 0) && length <= Self.maxRecordLength
+    }
+
+    /// Records whose body is passed over unread: application data, heartbeats, and handshake
+    /// records once the handshake is encrypted.
+    @inline(__always)
+    private func skipsBody(type: UInt8, length: Int) -> Bool {
+        length > 0 && (type == 23 || type == 24 || (type == 22 && encrypted))
     }
 
     private mutating func handleRecord(type: UInt8, body: UnsafeRawBufferPointer, events: inout [TLSEvent]) {
