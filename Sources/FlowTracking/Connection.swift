@@ -38,7 +38,9 @@ final class Connection {
     @exclusivity(unchecked) var history = ConnHistory()
     @exclusivity(unchecked) var checksumErrorsOriginator = ScaledCounter()
     @exclusivity(unchecked) var checksumErrorsResponder = ScaledCounter()
-    @exclusivity(unchecked) var tcp: TCPSession?
+    /// The TCP state (used only when `transport` is `.tcp`). Not optional: every packet reads it,
+    /// and an optional this large is tested through an outlined enum-tag call each time.
+    @exclusivity(unchecked) var tcp = TCPSession()
 
     @exclusivity(unchecked) var analyzers: [AnalyzerSlot] = []
     /// Registry entries (a bit set over `AnalyzerRegistry.entries`) not made yet: they are

@@ -30,9 +30,7 @@ struct ConnectionTimeouts: Sendable {
             return (connection.lastTime + icmpInactivity, .timeout)
         case .tcp:
             // Read in place: copying the session out would copy both endpoints every packet.
-            guard let facts = connection.tcp?.deadlineFacts() else {
-                return (connection.lastTime + tcpInactivity, .timeout)
-            }
+            let facts = connection.tcp.deadlineFacts()
             if facts.closeComplete {
                 return (connection.lastTime + tcpCloseDelay, .closed)
             }

@@ -34,14 +34,15 @@ extension FlowTracker {
 
         switch connection.transport {
         case .tcp:
-            guard let segment = packet.tcp, let facts = connection.tcp?.deadlineFacts() else { return }
+            guard let segment = packet.tcp else { return }
+            let facts = connection.tcp.deadlineFacts()
             // Zeek stops moving a TCP connection's last time once both sides have closed.
             if !(facts.originatorClosed && facts.responderClosed) { connection.lastTime = packet.timestamp }
             let time = packet.timestamp
             var weirdNames: [String] = []
             // History, analyzers and services are reached in place in the connection (a class):
             // nothing is moved out and back per segment.
-            let outcome = connection.tcp?.process(
+            let outcome = connection.tcp.process(
                 originatorSide: isOrig, segment: segment, payload: captured, length: packet.payloadLength,
                 history: &connection.history,
                 deliver: { fromOriginator, data in
@@ -55,9 +56,9 @@ extension FlowTracker {
                 },
                 weird: { name in weirdNames.append(name) }
             )
-            connection.tcp?.reassembling = connection.hasAnalyzers
-            connection.missedBytes &+= outcome?.missedBytes ?? 0
-            if outcome?.flipRoles == true {
+            connection.tcp.reassembling = connection.hasAnalyzers
+            connection.missedBytes &+= outcome.missedBytes
+            if outcome.flipRoles {
                 connection.flipRoles()
                 isOrig.toggle()
             }

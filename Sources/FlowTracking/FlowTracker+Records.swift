@@ -12,7 +12,8 @@ extension FlowTracker {
         let elapsed = connection.lastTime - connection.startTime
         if elapsed.microseconds > 0 {
             duration = elapsed
-            if let tcp = connection.tcp?.recordFacts() {
+            if connection.transport == .tcp {
+                let tcp = connection.tcp.recordFacts()
                 originatorBytes = tcp.originatorSize
                 responderBytes = tcp.responderSize
             } else {
@@ -36,7 +37,7 @@ extension FlowTracker {
     static func connState(_ connection: Connection) -> ConnState {
         switch connection.transport {
         case .tcp:
-            guard let tcp = connection.tcp?.recordFacts() else { return .OTH }
+            let tcp = connection.tcp.recordFacts()
             let os = tcp.originatorState, rs = tcp.responderState
             let originatorInactive = os.isInactiveOrPartial
             let responderInactive = rs.isInactiveOrPartial

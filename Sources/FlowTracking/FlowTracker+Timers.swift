@@ -64,7 +64,8 @@ extension FlowTracker {
 
     /// A TCP connection past its handshake on both sides with no FIN or RST seen.
     func isOpenTCP(_ connection: Connection) -> Bool {
-        guard connection.transport == .tcp, let facts = connection.tcp?.deadlineFacts() else { return false }
+        guard connection.transport == .tcp else { return false }
+        let facts = connection.tcp.deadlineFacts()
         let open: (TCPEndpointState) -> Bool = { $0 == .established || $0 == .partial }
         return open(facts.originator) && open(facts.responder) && !facts.originatorClosed && !facts.responderClosed
             && !facts.closeComplete

@@ -107,13 +107,11 @@ public struct FlowTracker: PacketSink {
         var slot = index[key]
         if let existing = slot, transport == .tcp, let segment = packet.tcp, segment.flags.contains(.syn),
            let connection = connections[Int(existing)],
-           let reuse = connection.tcp?.isReuse(
+           connection.tcp.isReuse(
                flags: segment.flags, sequence: segment.sequence,
                originatorSide: connection.isFromOriginator(host: packet.source, port: sourcePort)) {
-            if reuse {
-                remove(slot: existing, reason: .reuse)
-                slot = nil
-            }
+            remove(slot: existing, reason: .reuse)
+            slot = nil
         }
         let slotIndex: Int32
         if let slot {
@@ -226,7 +224,6 @@ public struct FlowTracker: PacketSink {
             responderHost: packet.destination, responderPort: destinationPort, ipProto: packet.ipProto,
             transport: transport, startTime: packet.timestamp, lastTime: packet.timestamp)
         if transport == .tcp {
-            connection.tcp = TCPSession()
             // Analyze stream data only when the handshake is in view (a SYN or SYN-ACK starts it).
             connection.analyzing = packet.tcp?.flags.contains(.syn) ?? false
         } else {
@@ -251,7 +248,7 @@ public struct FlowTracker: PacketSink {
                 connection.analyzerTimeout = configuration.analyzers.inactivityTimeout(
                     transport: transport, originatorPort: originatorPort, responderPort: responderPort)
             }
-            connection.tcp?.reassembling = connection.hasAnalyzers
+            connection.tcp.reassembling = connection.hasAnalyzers
         }
         connection.vlan = packet.vlan
         connection.innerVLAN = packet.innerVLAN
