@@ -1,17 +1,17 @@
 public import FleetModel
 import Foundation
+import ZeekLogs
 
 /// Renders findings for the analyst: a table sorted by severity, or JSON lines.
 public enum FindingFormatter {
     /// One JSON object per finding, fields named as in the API (`detector`, `severity`, ...).
     public static func jsonLines(_ findings: [Finding]) -> String {
-        var text = ""
+        var bytes: [UInt8] = []
         for finding in sorted(findings) {
-            guard let data = try? JSONSerialization.data(withJSONObject: finding.jsonObject, options: [.sortedKeys, .withoutEscapingSlashes]),
-                  let line = String(data: data, encoding: .utf8) else { continue }
-            text += line + "\n"
+            FindingJSON.append(finding, to: &bytes)
+            bytes.append(0x0a)
         }
-        return text
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// An aligned table, most severe first; the summary column is cut to fit `width`.

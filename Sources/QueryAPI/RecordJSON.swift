@@ -30,7 +30,7 @@ public enum RecordJSON {
 
     /// One JSON line for a finding.
     public static func line(_ finding: Finding) -> [UInt8] {
-        object(finding, line: true)
+        FindingJSON.line(finding)
     }
 
     /// One JSON line for an agent.
@@ -52,11 +52,6 @@ public enum RecordJSON {
             "missed_batches": agent.counters.missedBatches,
         ]
         return serialize(object)
-    }
-
-    /// The JSON object for a finding (``Finding/jsonObject``, keys as `fleetctl analyze -o json` prints them).
-    static func object(_ finding: Finding, line: Bool) -> [UInt8] {
-        serialize(finding.jsonObject)
     }
 
     private static func serialize(_ object: [String: Any]) -> [UInt8] {

@@ -32,9 +32,18 @@ enum ZeekEscaping {
         }
     }
 
+    /// How a JSON string's control characters are written.
+    enum JSONEscapes {
+        /// Zeek's JSON writer: `\n`, `\r`, `\t`, every other control byte and DEL as `\u00NN`.
+        case zeek
+        /// Foundation's `JSONSerialization`: `\b` and `\f` as well, DEL unescaped.
+        case foundation
+    }
+
     /// A JSON string literal (with quotes): `"` and `\` backslash-escaped,
-    /// control bytes as `\u00NN`, UTF-8 passed through, as Zeek's JSON writer.
-    static func appendJSONString(_ text: String, to output: inout [UInt8]) {
+    /// control bytes as `\u00NN`, UTF-8 passed through, as Zeek's JSON writer
+    /// (or, with `.foundation`, as `JSONSerialization`).
+    static func appendJSONString(_ text: String, escapes: JSONEscapes = .zeek, to output: inout [UInt8]) {
         output.append(UInt8(ascii: "\""))
         var text = text
         text.withUTF8 { bytes in
@@ -42,9 +51,10 @@ enum ZeekEscaping {
             var run = 0
             for index in bytes.indices {
                 let byte = bytes[index]
-                guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte == 0x7f else { continue }
+                guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\")
+                        || (byte == 0x7f && escapes == .zeek) else { continue }
                 output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[run..<index]))
-                appendJSONEscape(byte, to: &output)
+                appendJSONEscape(byte, escapes: escapes, to: &output)
                 run = index + 1
             }
             output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[run...]))
@@ -52,13 +62,15 @@ enum ZeekEscaping {
         output.append(UInt8(ascii: "\""))
     }
 
-    private static func appendJSONEscape(_ byte: UInt8, to output: inout [UInt8]) {
+    private static func appendJSONEscape(_ byte: UInt8, escapes: JSONEscapes, to output: inout [UInt8]) {
         output.append(UInt8(ascii: "\\"))
         switch byte {
         case UInt8(ascii: "\""), UInt8(ascii: "\\"): output.append(byte)
         case 0x0a: output.append(UInt8(ascii: "n"))
         case 0x0d: output.append(UInt8(ascii: "r"))
         case 0x09: output.append(UInt8(ascii: "t"))
+        case 0x08 where escapes == .foundation: output.append(UInt8(ascii: "b"))
+        case 0x0c where escapes == .foundation: output.append(UInt8(ascii: "f"))
         default:
             output.append(contentsOf: "u00".utf8)
             output.append(hexDigits[Int(byte >> 4)])
