@@ -92,10 +92,12 @@ public struct DetectionEngine: Sendable {
         let born = min(agentFirstSeen[agent] ?? earliest, earliest)
         agentFirstSeen[agent] = born
         index(batch, agent: agent)
-        let context = DetectionContext(
+        var context = DetectionContext(
             agentID: agent, now: clock, noise: configuration.noise, names: names,
             warmUpEnds: configuration.warmUp > .zero ? born + configuration.warmUp : nil,
             prevalence: firstSeen.prevalence)
+        // Two detectors read the payload of every request: it is decoded and matched once.
+        context.httpInspections = batch.http.map { CommandInjectionDetector.inspect($0) }
         var observations: [Finding] = []
         observations += injection.ingest(batch, context: context)
         observations += callback.ingest(batch, context: context)

@@ -12,6 +12,9 @@ public struct DetectionContext: Sendable {
     public var warmUpEnds: NetworkTime?
     /// Fleet-wide prevalence: how many agents contacted a destination, and how many agents exist.
     public var prevalence: DestinationPrevalence
+    /// `CommandInjectionDetector.inspect` of each of the batch's HTTP records (same order, headers
+    /// included), when the engine computed them once for every detector that needs them.
+    public var httpInspections: [(match: PayloadMatch, field: String)?]?
 
     public init(
         agentID: String, now: NetworkTime, noise: NoiseModel, names: DNSAnswerIndex, warmUpEnds: NetworkTime?,

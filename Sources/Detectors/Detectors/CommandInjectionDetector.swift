@@ -33,9 +33,25 @@ public struct CommandInjectionDetector: Detector {
         return nil
     }
 
+    /// The inspection of `batch.http[index]` with this detector's header setting, from the context's
+    /// shared inspections when present.
+    static func inspection(
+        _ index: Int, of batch: RecordBatch, context: DetectionContext, headers: Bool
+    ) -> (match: PayloadMatch, field: String)? {
+        guard let shared = context.httpInspections, shared.count == batch.http.count else {
+            return inspect(batch.http[index], headers: headers)
+        }
+        // Shared inspections include headers; without them only a request-target match counts (the
+        // target is inspected first, so a header match means the target had none).
+        guard let found = shared[index], headers || found.field == "uri_raw" || found.field == "uri" else { return nil }
+        return found
+    }
+
     public mutating func ingest(_ batch: RecordBatch, context: DetectionContext) -> [Finding] {
-        batch.http.compactMap { http in
-            guard let (match, field) = Self.inspect(http, headers: configuration.inspectHeaders) else { return nil }
+        batch.http.indices.compactMap { index in
+            let http = batch.http[index]
+            guard let (match, field) = Self.inspection(index, of: batch, context: context, headers: configuration.inspectHeaders)
+            else { return nil }
             let idiom = match.reverseShell || match.techniques.contains("shellshock")
             let level: Severity = idiom ? .high : .medium
             let uri = http.uriRaw ?? http.uri ?? "-"

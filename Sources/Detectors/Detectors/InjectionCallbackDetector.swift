@@ -32,6 +32,9 @@ public struct InjectionCallbackDetector: Detector {
     public var configuration: Configuration
     private var pending: [Injection] = []
     private var recent: [String: (agent: String, conn: ConnRecord)] = [:]
+    /// Start and end of each `recent` connection (same keys): aging reads these small values
+    /// instead of copying every connection record out of `recent`.
+    private var recentTimes: [String: (start: NetworkTime, end: NetworkTime)] = [:]
     /// Last confirmed finding per key, so later injections naming the same callback update it.
     private var confirmed: [String: Finding] = [:]
     /// Callback connections already confirmed (agent/uid), followed past the window for their updates.
@@ -46,17 +49,23 @@ public struct InjectionCallbackDetector: Detector {
         for conn in batch.conns where context.classify(conn.id.originatorHost) != .external {
             switch context.classify(conn.id.responderHost) {
             case .cloudService, .linkLocal, .nonRoutable: continue
-            default: recent[agent + "/" + conn.uid] = (agent, conn)
+            default:
+                let key = agent + "/" + conn.uid
+                recent[key] = (agent, conn)
+                recentTimes[key] = (conn.ts, conn.ts + (conn.duration ?? .zero))
             }
         }
         var fresh: [Injection] = []
-        for http in batch.http {
-            guard let (match, _) = CommandInjectionDetector.inspect(http), match.callbackHost != nil else { continue }
+        for (index, http) in batch.http.enumerated() {
+            guard let (match, _) = CommandInjectionDetector.inspection(index, of: batch, context: context, headers: true),
+                  match.callbackHost != nil else { continue }
             let injection = Injection(agent: agent, http: http, match: match)
             fresh.append(injection)
             var matchedAny = false
-            for (_, entry) in recent where entry.agent == agent && matches(injection, entry.conn, context) {
-                findings.append(confirm(injection, entry.conn, context: context))
+            // Entries read in place (iterating the pairs would copy every record).
+            for index in recent.indices
+            where recent.values[index].agent == agent && matches(injection, recent.values[index].conn, context) {
+                findings.append(confirm(injection, recent.values[index].conn, context: context))
                 matchedAny = true
             }
             if !matchedAny, var existing = confirmed[injection.key] {
@@ -188,22 +197,41 @@ public struct InjectionCallbackDetector: Detector {
                 + "naming \(callback)" + tail)
     }
 
+    /// Forgets what is older than the window and keeps the bounds. Dictionaries are pruned in place
+    /// and the oldest entries over a bound found by sorting (time, key) pairs: rebuilding them with
+    /// `filter` and sorting whole entries (connection records and all) for every batch took a tenth
+    /// of `fleetctl analyze` on a busy capture.
     mutating func age(now: NetworkTime) {
         let horizon = NetworkTime(
             microseconds: now.microseconds &- configuration.window.microseconds
                 &- configuration.slack.microseconds)
         pending.removeAll { $0.http.ts < horizon }
         if pending.count > configuration.maxPending { pending.removeFirst(pending.count - configuration.maxPending) }
-        recent = recent.filter { $0.value.conn.ts + ($0.value.conn.duration ?? .zero) >= horizon }
-        if recent.count > configuration.maxRecentConnections {
-            let ordered = recent.sorted { $0.value.conn.ts < $1.value.conn.ts }
-            for (key, _) in ordered.prefix(recent.count - configuration.maxRecentConnections) { recent[key] = nil }
+        // The window first; the bounds then count what is left.
+        for key in Self.expired(recentTimes, keeping: { $0.end >= horizon }) {
+            recent[key] = nil
+            recentTimes[key] = nil
         }
-        confirmed = confirmed.filter { $0.value.lastSeen >= horizon }
-        tracked = tracked.filter { confirmed[$0.value.key] != nil }
-        if confirmed.count > configuration.maxPending {
-            let ordered = confirmed.sorted { $0.value.lastSeen < $1.value.lastSeen }
-            for (key, _) in ordered.prefix(confirmed.count - configuration.maxPending) { confirmed[key] = nil }
+        for key in Self.oldest(recentTimes, over: configuration.maxRecentConnections, by: { $0.start }) {
+            recent[key] = nil
+            recentTimes[key] = nil
         }
+        for key in Self.expired(confirmed, keeping: { $0.lastSeen >= horizon }) { confirmed[key] = nil }
+        for key in Self.expired(tracked, keeping: { confirmed[$0.key] != nil }) { tracked[key] = nil }
+        for key in Self.oldest(confirmed, over: configuration.maxPending, by: { $0.lastSeen }) { confirmed[key] = nil }
+    }
+
+    /// Keys of the entries `keep` rejects. Values are read in place, not copied out.
+    static func expired<Value>(_ dictionary: [String: Value], keeping keep: (borrowing Value) -> Bool) -> [String] {
+        var keys: [String] = []
+        for index in dictionary.indices where !keep(dictionary.values[index]) { keys.append(dictionary.keys[index]) }
+        return keys
+    }
+
+    /// Keys of the entries with the earliest `time` beyond the first `limit` (ties in iteration order).
+    static func oldest<Value>(_ dictionary: [String: Value], over limit: Int, by time: (borrowing Value) -> NetworkTime) -> [String] {
+        guard dictionary.count > limit else { return [] }
+        let ordered = dictionary.indices.map { (time: time(dictionary.values[$0]), index: $0) }.sorted { $0.time < $1.time }
+        return ordered.prefix(dictionary.count - limit).map { dictionary.keys[$0.index] }
     }
 }
