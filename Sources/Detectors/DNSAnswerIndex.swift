@@ -64,10 +64,19 @@ public struct DNSAnswerIndex: Sendable {
         let lower = NoiseModel.normalize(name)
         let life = NetworkDuration(microseconds: Int64(ttl) * 1_000_000 + grace.microseconds)
         let entry = Entry(name: lower, ttl: ttl, seen: time, agent: agent, source: source, expiry: time + life)
-        var list = entries[address] ?? []
-        // The same name over an overlapping period widens one entry; a disjoint period is a new entry.
+        // Updated in place: a copy taken out of the dictionary and stored back copied the list each time.
+        Self.merge(entry, into: &entries[address, default: []], limit: namesPerAddress)
+        insertsSincePrune += 1
+        if entries.count > capacity || insertsSincePrune > capacity / 4 + 1024 {
+            prune(now: time)
+        }
+    }
+
+    /// The same name over an overlapping period widens one entry; a disjoint period is a new entry
+    /// (replacing the entry that expires first when the list is full).
+    private static func merge(_ entry: Entry, into list: inout [Entry], limit: Int) {
         if let existing = list.firstIndex(where: {
-            $0.name == lower && entry.seen <= $0.expiry && $0.seen <= entry.expiry
+            $0.name == entry.name && entry.seen <= $0.expiry && $0.seen <= entry.expiry
         }) {
             list[existing].seen = min(list[existing].seen, entry.seen)
             if list[existing].expiry < entry.expiry {
@@ -75,15 +84,10 @@ public struct DNSAnswerIndex: Sendable {
                 list[existing].ttl = entry.ttl
             }
         } else {
-            if list.count >= namesPerAddress, let oldest = list.indices.min(by: { list[$0].expiry < list[$1].expiry }) {
+            if list.count >= limit, let oldest = list.indices.min(by: { list[$0].expiry < list[$1].expiry }) {
                 list.remove(at: oldest)
             }
             list.append(entry)
-        }
-        entries[address] = list
-        insertsSincePrune += 1
-        if entries.count > capacity || insertsSincePrune > capacity / 4 + 1024 {
-            prune(now: time)
         }
     }
 

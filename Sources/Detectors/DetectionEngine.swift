@@ -105,6 +105,9 @@ public struct DetectionEngine: Sendable {
         observations += unexplained.ingest(batch, context: context)
         observations += beaconing.ingest(batch, context: context)
         observations += tunnelling.ingest(batch, context: context)
+        // The context's copy of the prevalence table shares its storage: dropped first, or the
+        // detector's update below would copy the whole table (every batch).
+        context.prevalence = DestinationPrevalence()
         observations += firstSeen.ingest(batch, context: context)
         return absorb(observations)
     }
