@@ -59,8 +59,8 @@ public enum PayloadMatcher {
         }
         let idioms = findIdioms(lower, chained: chained)
         techniques += idioms
-        if !lower.containsBytes("() {"), !chained, idioms.isEmpty { return nil }
-        if lower.containsBytes("() {") { techniques.append("shellshock") }
+        if !lower.containsText("() {"), !chained, idioms.isEmpty { return nil }
+        if lower.containsText("() {") { techniques.append("shellshock") }
         if steps.ifsEvasion { techniques.append("ifs-evasion") }
         if steps.base64Blobs > 0 { techniques.append("base64") }
         if steps.percentRounds > 1 { techniques.append("multi-encoding") }
@@ -145,11 +145,11 @@ public enum PayloadMatcher {
 
     static func findIdioms(_ lower: String, chained: Bool) -> [String] {
         var found: [String] = []
-        if lower.containsBytes("/dev/tcp/") { found.append("dev-tcp") }
-        if lower.containsBytes("/dev/udp/") { found.append("dev-udp") }
+        if lower.containsText("/dev/tcp/") { found.append("dev-tcp") }
+        if lower.containsText("/dev/udp/") { found.append("dev-udp") }
         let words = tokens(lower)
         // `bash -i` alone is a search term; it is an idiom with a redirect, a pipe or after a chain.
-        let redirected = chained || [">&", "0>", "<&", "|", "2>&1"].contains { lower.containsBytes($0) }
+        let redirected = chained || [">&", "0>", "<&", "|", "2>&1"].contains { lower.containsText($0) }
         for (i, word) in words.enumerated() where redirected && i + 1 < words.count {
             if shells.contains(word), words[i + 1] == "-i" {
                 found.append("interactive-shell")
@@ -162,17 +162,17 @@ public enum PayloadMatcher {
             found.append("netcat-exec")
         }
         if words.contains("mkfifo") { found.append("mkfifo") }
-        if words.contains("socat"), lower.containsBytes("exec:") || lower.containsBytes("system:") { found.append("socat-exec") }
+        if words.contains("socat"), lower.containsText("exec:") || lower.containsText("system:") { found.append("socat-exec") }
         let interpreters = ["python", "python2", "python3", "perl", "ruby", "php"]
-        if let interpreter = words.first(where: { interpreters.contains($0) }), lower.containsBytes("socket"),
-            ["pty.spawn", "exec", "dup2", "subprocess", "popen", "system"].contains(where: { lower.containsBytes($0) })
+        if let interpreter = words.first(where: { interpreters.contains($0) }), lower.containsText("socket"),
+            ["pty.spawn", "exec", "dup2", "subprocess", "popen", "system"].contains(where: { lower.containsText($0) })
         {
             found.append((interpreter.hasPrefix("python") ? "python" : interpreter) + "-socket-shell")
         }
         let pipesToShell = ["|sh", "|bash", "| sh", "| bash", "|/bin/sh", "|/bin/bash", "| /bin/sh", "| /bin/bash"]
-            .contains { lower.containsBytes($0) }
+            .contains { lower.containsText($0) }
         if pipesToShell, words.contains("curl") || words.contains("wget") { found.append("download-exec") }
-        if pipesToShell, lower.containsBytes("base64 -d") || lower.containsBytes("base64 --decode") {
+        if pipesToShell, lower.containsText("base64 -d") || lower.containsText("base64 --decode") {
             found.append("base64-exec")
         }
         return found
@@ -250,7 +250,7 @@ public enum PayloadMatcher {
     /// The value after the first marker found, up to a stop character; and where the value ends.
     static func valueAfter(_ text: String, markers: [String], stop: String) -> (String, String.Index)? {
         for marker in markers {
-            guard let range = text.firstRange(of: marker) else { continue }
+            guard text.containsUTF8(marker), let range = text.firstRange(of: marker) else { continue }
             var value = text[range.upperBound...].drop { $0 == "\"" || $0 == "'" }
             value = value.prefix { !stop.contains($0) && $0 != "\n" }
             if !value.isEmpty { return (String(value), value.endIndex) }
@@ -260,10 +260,19 @@ public enum PayloadMatcher {
 }
 
 extension String {
-    /// Whether `needle` occurs in the string, compared as UTF-8 bytes (what the rules mean for their
-    /// ASCII needles). The generic `contains` of String Processing cost several times as much, and
-    /// the matcher asks ~30 of these per suspicious request.
-    func containsBytes(_ needle: String) -> Bool {
+    /// `contains(needle)`, answered by a UTF-8 byte scan when the bytes are absent (the common case:
+    /// the matcher asks ~30 of these per suspicious request, and String Processing's generic search
+    /// cost several times as much). A byte match is confirmed by `contains` itself, which compares
+    /// characters (a needle followed by a combining mark is not a match there), so the answer is
+    /// always `contains`'s. (Only for ASCII needles: a non-ASCII one may match a canonically
+    /// equivalent spelling with other bytes, so it goes to `contains` directly.)
+    func containsText(_ needle: String) -> Bool {
+        guard needle.utf8.allSatisfy({ $0 < 0x80 }) else { return contains(needle) }
+        return containsUTF8(needle) && contains(needle)
+    }
+
+    /// Whether `needle`'s UTF-8 bytes occur in the string's.
+    func containsUTF8(_ needle: String) -> Bool {
         var haystack = self
         var needle = needle
         return haystack.withUTF8 { text in
