@@ -93,12 +93,12 @@ public struct ZeekLogWriter: Sendable {
         switch value {
         case .unset: buffer.append(UInt8(ascii: "-"))
         case .string(let text): ZeekEscaping.appendTSV(text, inSet: false, to: &buffer)
-        case .count(let number): buffer.append(contentsOf: String(number).utf8)
-        case .time(let time): buffer.append(contentsOf: ZeekEscaping.sixDecimals(time.microseconds).utf8)
-        case .interval(let span): buffer.append(contentsOf: ZeekEscaping.sixDecimals(span.microseconds).utf8)
+        case .count(let number): ZeekEscaping.appendDecimal(number, to: &buffer)
+        case .time(let time): ZeekEscaping.appendSixDecimals(time.microseconds, to: &buffer)
+        case .interval(let span): ZeekEscaping.appendSixDecimals(span.microseconds, to: &buffer)
         case .bool(let flag): buffer.append(flag ? UInt8(ascii: "T") : UInt8(ascii: "F"))
-        case .addr(let address): buffer.append(contentsOf: address.description.utf8)
-        case .port(let port): buffer.append(contentsOf: String(port).utf8)
+        case .addr(let address): ZeekEscaping.appendAddress(address, to: &buffer)
+        case .port(let port): ZeekEscaping.appendDecimal(UInt64(port), to: &buffer)
         case .enumName(let name): ZeekEscaping.appendTSV(name, inSet: false, to: &buffer)
         case .strings(let elements):
             if elements.isEmpty {
@@ -116,7 +116,7 @@ public struct ZeekLogWriter: Sendable {
             }
             for (position, span) in spans.enumerated() {
                 if position > 0 { buffer.append(UInt8(ascii: ",")) }
-                buffer.append(contentsOf: ZeekEscaping.sixDecimals(span.microseconds).utf8)
+                ZeekEscaping.appendSixDecimals(span.microseconds, to: &buffer)
             }
         }
     }
@@ -140,12 +140,16 @@ public struct ZeekLogWriter: Sendable {
         switch value {
         case .unset: buffer.append(contentsOf: "null".utf8)
         case .string(let text), .enumName(let text): ZeekEscaping.appendJSONString(text, to: &buffer)
-        case .count(let number): buffer.append(contentsOf: String(number).utf8)
+        case .count(let number): ZeekEscaping.appendDecimal(number, to: &buffer)
         case .time(let time): ZeekEscaping.appendJSONSeconds(time.microseconds, to: &buffer)
         case .interval(let span): ZeekEscaping.appendJSONSeconds(span.microseconds, to: &buffer)
         case .bool(let flag): buffer.append(contentsOf: (flag ? "true" : "false").utf8)
-        case .addr(let address): ZeekEscaping.appendJSONString(address.description, to: &buffer)
-        case .port(let port): buffer.append(contentsOf: String(port).utf8)
+        case .addr(let address):
+            // Addresses need no escaping.
+            buffer.append(UInt8(ascii: "\""))
+            ZeekEscaping.appendAddress(address, to: &buffer)
+            buffer.append(UInt8(ascii: "\""))
+        case .port(let port): ZeekEscaping.appendDecimal(UInt64(port), to: &buffer)
         case .strings(let elements):
             buffer.append(UInt8(ascii: "["))
             for (position, element) in elements.enumerated() {
