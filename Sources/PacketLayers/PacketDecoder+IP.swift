@@ -84,14 +84,11 @@ extension PacketDecoder {
                 )
             }
         }
-        var inner = context
-        inner.outerSource = source
-        inner.outerDestination = destination
         let info = IPInfo(
             source: source, destination: destination, isIPv6: false, proto: proto, ipLength: total,
             transportStart: start + headerLength, capturedEnd: capturedEnd, declaredEnd: start + total
         )
-        decodeTransport(b, info, inner, into: &sink)
+        decodeTransport(b, info, context, into: &sink)
     }
 
     mutating func decodeIPv6<Sink: PacketSink>(
@@ -163,14 +160,11 @@ extension PacketDecoder {
             if !context.inTeredo { weird("ipv6_no_next", "IP", source: source, destination: destination, into: &sink) }
             return
         }
-        var inner = context
-        inner.outerSource = source
-        inner.outerDestination = destination
         let info = IPInfo(
             source: source, destination: destination, isIPv6: true, proto: next, ipLength: total,
             transportStart: offset, capturedEnd: capturedEnd, declaredEnd: declaredEnd
         )
-        decodeTransport(b, info, inner, into: &sink)
+        decodeTransport(b, info, context, into: &sink)
     }
 
     /// Feeds one fragment to the reassembler and decodes the datagram once it is complete.

@@ -74,6 +74,10 @@ extension PacketDecoder {
         _ firstType: UInt16, _ b: UnsafeRawBufferPointer, _ firstStart: Int, _ end: Int, _ wireEnd: Int?,
         _ outerContext: LayerContext, into sink: inout Sink
     ) {
+        // The common case first: IP right after the link header (no copy of the context).
+        if firstType == 0x0800 || firstType == 0x86dd {
+            return decodeIP(b, firstStart, end, wireEnd, outerContext, into: &sink)
+        }
         var type = firstType
         var start = firstStart
         var context = outerContext

@@ -93,7 +93,8 @@ struct LayerContext {
     var innerVLAN: UInt16?
     var tunnel: TunnelParent?
     var depth = 0
-    /// Addresses of the enclosing IP header, for weirds raised before the inner one is known.
+    /// Addresses of the enclosing IP header (set on entering a tunnel), for weirds raised before
+    /// the inner one is known. The transport layer names its own header's addresses instead.
     var outerSource: IPAddress?
     var outerDestination: IPAddress?
     /// True inside Teredo (a Teredo bubble's "no next header" is not weird).
