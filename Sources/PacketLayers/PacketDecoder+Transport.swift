@@ -35,7 +35,7 @@ extension PacketDecoder {
         DecodedPacket(
             timestamp: currentTime, source: ip.source, destination: ip.destination, ipProto: ip.proto,
             ipLength: ip.ipLength, payload: payload, payloadLength: payloadLength, vlan: context.vlan,
-            innerVLAN: context.innerVLAN, tunnel: context.tunnel
+            innerVLAN: context.innerVLAN, tunnel: context.depth == 0 ? nil : tunnelParent(context)
         )
     }
 

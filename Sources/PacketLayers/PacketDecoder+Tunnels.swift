@@ -10,14 +10,14 @@ extension PacketDecoder {
             return nil
         }
         counters.decapsulated += 1
-        var inner = LayerContext()
-        inner.depth = context.depth + 1
-        inner.outerSource = ip.source
-        inner.outerDestination = ip.destination
-        inner.tunnel = TunnelParent(
+        // The parents of this packet are the first `context.depth`; deeper ones are stale.
+        if tunnelParents.count > context.depth { tunnelParents.removeSubrange(context.depth...) }
+        tunnelParents.append(TunnelParent(
             kind: kind, source: ip.source, destination: ip.destination, sourcePort: sourcePort,
             destinationPort: destinationPort, ipProto: ip.proto
-        )
+        ))
+        var inner = LayerContext()
+        inner.depth = tunnelParents.count
         return inner
     }
 

@@ -8,6 +8,8 @@ public struct PacketDecoder {
     public let configuration: DecoderConfiguration
     public internal(set) var counters = DecoderCounters()
 
+    /// The tunnels enclosing the packet being decoded, outermost first (`LayerContext.depth` of them).
+    var tunnelParents: [TunnelParent] = []
     var fragments = FragmentReassembler()
     var currentTime = NetworkTime.zero
     var reportedUnsupportedLinkType = false
@@ -21,6 +23,7 @@ public struct PacketDecoder {
         for port in configuration.genevePorts { ports[Int(port)] |= TunnelPortBits.geneve }
         for port in configuration.teredoPorts { ports[Int(port)] |= TunnelPortBits.teredo }
         tunnelPorts = ports
+        tunnelParents.reserveCapacity(4)
     }
 
     /// Number of IP datagrams currently waiting for more fragments.
@@ -87,16 +90,15 @@ enum TunnelPortBits {
     static let teredo: UInt8 = 4
 }
 
-/// Per-layer state carried down the decode: tags and tunnel seen so far.
+/// Per-layer state carried down the decode: tags and tunnel nesting seen so far.
+///
+/// Small enough to pass in registers: the tunnels themselves live in the decoder's
+/// `tunnelParents`, of which the first `depth` belong to the packet being decoded.
 struct LayerContext {
+    /// How many tunnels enclose this layer (0 outside any tunnel).
+    var depth = 0
     var vlan: UInt16?
     var innerVLAN: UInt16?
-    var tunnel: TunnelParent?
-    var depth = 0
-    /// Addresses of the enclosing IP header (set on entering a tunnel), for weirds raised before
-    /// the inner one is known. The transport layer names its own header's addresses instead.
-    var outerSource: IPAddress?
-    var outerDestination: IPAddress?
     /// True inside Teredo (a Teredo bubble's "no next header" is not weird).
     var inTeredo = false
 }
@@ -115,7 +117,16 @@ extension PacketDecoder {
 
     /// Hands the sink a weird carrying the enclosing IP header's addresses, if any.
     mutating func weird<Sink: PacketSink>(_ name: String, _ source: String, _ context: LayerContext, into sink: inout Sink) {
-        weird(name, source, source: context.outerSource, destination: context.outerDestination, into: &sink)
+        // Inside a tunnel: the enclosing IP header's addresses, for weirds raised before the inner one is known.
+        let parent = tunnelParent(context)
+        weird(name, source, source: parent?.source, destination: parent?.destination, into: &sink)
+    }
+
+    /// The tunnel immediately enclosing a layer, if any.
+    func tunnelParent(_ context: LayerContext) -> TunnelParent? {
+        let index = context.depth - 1
+        guard index >= 0, index < tunnelParents.count else { return nil }
+        return tunnelParents[index]
     }
 
     /// Hands the sink a weird carrying the addresses of the IP header being decoded.
