@@ -73,6 +73,7 @@ public enum InternetChecksum {
     /// The sum of an option-less (20-byte) IPv4 header at `offset`, or nil when the buffer is
     /// shorter: five 32-bit words added whole (2^16 is 1 in ones'-complement arithmetic), so it
     /// folds to what `sum(bytes, offset..<offset + 20)` folds to, without the general loop.
+    @inline(__always)
     static func sumIPv4Header(_ bytes: UnsafeRawBufferPointer, at offset: Int) -> UInt64? {
         guard offset >= 0, offset <= bytes.count &- 20 else { return nil }
         return UInt64(bytes.be32(offset)) &+ UInt64(bytes.be32(offset &+ 4)) &+ UInt64(bytes.be32(offset &+ 8))

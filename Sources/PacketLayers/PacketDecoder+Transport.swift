@@ -19,6 +19,7 @@ extension PacketDecoder {
     }
 
     /// Zeek's `CheckHeaderTrunc`: stated too short is `truncated_header`, captured too short internally truncated.
+    @inline(__always)
     mutating func checkHeader<Sink: PacketSink>(_ minimum: Int, _ ip: IPInfo, _ source: String, into sink: inout Sink) -> Bool {
         if ip.declaredEnd - ip.transportStart < minimum {
             weird("truncated_header", source, ip, into: &sink)

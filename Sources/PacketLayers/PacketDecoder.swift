@@ -135,6 +135,7 @@ extension PacketDecoder {
     }
 
     /// Hands a packet to the sink; `bytes` is the buffer its payload indexes (the frame or a reassembled datagram).
+    @inline(__always)
     mutating func deliver<Sink: PacketSink>(_ packet: DecodedPacket, _ bytes: UnsafeRawBufferPointer, into sink: inout Sink) {
         sink.receive(packet, bytes: bytes)
     }
