@@ -14,7 +14,7 @@ public enum InternetChecksum {
         var offset = lower
         // The bulk is summed in native byte order as 32-bit halves of 64-bit words (the
         // carries stay in 64 bits), two words per SIMD lane pair and 64 bytes per step, then
-        // 8 bytes at a time; it is byte-swapped once at the end: the ones'-complement sum is
+        // the tail; it is byte-swapped once at the end: the ones'-complement sum is
         // independent of byte order (RFC 1071, 2(B)).
         let halves = SIMD2<UInt64>(repeating: 0xffff_ffff)
         var lanes = SIMD2<UInt64>(repeating: 0)
@@ -30,28 +30,50 @@ public enum InternetChecksum {
         }
         lanes &+= lanes2
         var native = lanes[0] &+ lanes[1]
-        while offset &+ 8 <= upper {
-            let word = bytes.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
-            native &+= (word >> 32) &+ (word & 0xffff_ffff)
+        // The tail (under 64 bytes) in native order too: 32, 16 and 8 bytes, then 4, 2 and an odd
+        // byte (the high byte of a big-endian word, zero-padded), each step taken at most once.
+        if offset &+ 32 <= upper {
+            native &+= halvesSum(bytes, offset) &+ halvesSum(bytes, offset &+ 8)
+                &+ halvesSum(bytes, offset &+ 16) &+ halvesSum(bytes, offset &+ 24)
+            offset &+= 32
+        }
+        if offset &+ 16 <= upper {
+            native &+= halvesSum(bytes, offset) &+ halvesSum(bytes, offset &+ 8)
+            offset &+= 16
+        }
+        if offset &+ 8 <= upper {
+            native &+= halvesSum(bytes, offset)
             offset &+= 8
+        }
+        if offset &+ 4 <= upper {
+            native &+= UInt64(bytes.loadUnaligned(fromByteOffset: offset, as: UInt32.self))
+            offset &+= 4
+        }
+        if offset &+ 2 <= upper {
+            native &+= UInt64(bytes.loadUnaligned(fromByteOffset: offset, as: UInt16.self))
+            offset &+= 2
+        }
+        if offset < upper {
+            native &+= UInt64(UInt16(bigEndian: UInt16(bytes.u8(offset)) << 8))
         }
         if native != 0 {
             // Native-order words read as big-endian: swapped on little-endian hosts only.
             total &+= UInt64(UInt16(bigEndian: fold(native)))
         }
-        while offset &+ 2 <= upper {
-            total &+= UInt64(bytes.be16(offset))
-            offset &+= 2
-        }
-        if offset < upper {
-            total &+= UInt64(bytes.u8(offset)) << 8
-        }
         return total
+    }
+
+    /// The two native-order 32-bit halves of the 8 bytes at `offset` (the caller checked they are in the buffer).
+    @inlinable @inline(__always)
+    static func halvesSum(_ bytes: UnsafeRawBufferPointer, _ offset: Int) -> UInt64 {
+        let word = bytes.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
+        return (word >> 32) &+ (word & 0xffff_ffff)
     }
 
     /// The sum of an option-less (20-byte) IPv4 header at `offset`, or nil when the buffer is
     /// shorter: five 32-bit words added whole (2^16 is 1 in ones'-complement arithmetic), so it
     /// folds to what `sum(bytes, offset..<offset + 20)` folds to, without the general loop.
+    @inline(__always)
     static func sumIPv4Header(_ bytes: UnsafeRawBufferPointer, at offset: Int) -> UInt64? {
         guard offset >= 0, offset <= bytes.count &- 20 else { return nil }
         return UInt64(bytes.be32(offset)) &+ UInt64(bytes.be32(offset &+ 4)) &+ UInt64(bytes.be32(offset &+ 8))

@@ -18,39 +18,40 @@ struct IPInfo {
 
 /// IPv4 and IPv6, Zeek's order of checks (`IPAnalyzer::AnalyzePacket`).
 extension PacketDecoder {
-    mutating func decodeIP(
+    mutating func decodeIP<Sink: PacketSink>(
         _ b: UnsafeRawBufferPointer, _ start: Int, _ end: Int, _ wireEnd: Int?, _ context: LayerContext,
-        reassembled: Bool = false
+        reassembled: Bool = false, into sink: inout Sink
     ) {
         let available = end - start
-        guard available >= 20 else { return weird("truncated_IP", "IP", context) }
+        guard available >= 20 else { return weird("truncated_IP", "IP", context, into: &sink) }
         switch b.u8(start) >> 4 {
         case 4:
-            decodeIPv4(b, start, end, wireEnd, context, reassembled: reassembled)
+            decodeIPv4(b, start, end, wireEnd, context, reassembled: reassembled, into: &sink)
         case 6:
-            guard available >= 40 else { return weird("truncated_IP", "IP", context) }
-            decodeIPv6(b, start, end, wireEnd, context, reassembled: reassembled)
+            guard available >= 40 else { return weird("truncated_IP", "IP", context, into: &sink) }
+            decodeIPv6(b, start, end, wireEnd, context, reassembled: reassembled, into: &sink)
         default:
-            weird("unknown_ip_version", "IP", context)
+            weird("unknown_ip_version", "IP", context, into: &sink)
         }
     }
 
-    mutating func decodeIPv4(
-        _ b: UnsafeRawBufferPointer, _ start: Int, _ end: Int, _ wireEnd: Int?, _ context: LayerContext, reassembled: Bool
+    mutating func decodeIPv4<Sink: PacketSink>(
+        _ b: UnsafeRawBufferPointer, _ start: Int, _ end: Int, _ wireEnd: Int?, _ context: LayerContext, reassembled: Bool,
+        into sink: inout Sink
     ) {
         let available = end - start
         var total = Int(b.be16(start + 2))
         if total == 0 {
             // TCP segmentation offload zeroes the length; with checksums on Zeek gives up.
-            weird("ip_hdr_len_zero", "IP", context)
+            weird("ip_hdr_len_zero", "IP", context, into: &sink)
             if configuration.verifyChecksums { return }
             total = available
         }
-        if let wireEnd, wireEnd - start < total { return weird("truncated_IP_len", "IP", context) }
+        if let wireEnd, wireEnd - start < total { return weird("truncated_IP_len", "IP", context, into: &sink) }
         let headerLength = Int(b.u8(start) & 0x0f) * 4
-        if headerLength > total { return weird("invalid_IP_header_size", "IP", context) }
-        if headerLength > available { return weird("internally_truncated_header", "IP", context) }
-        if headerLength < 20 { return weird("IPv4_min_header_size", "IP", context) }
+        if headerLength > total { return weird("invalid_IP_header_size", "IP", context, into: &sink) }
+        if headerLength > available { return weird("internally_truncated_header", "IP", context, into: &sink) }
+        if headerLength < 20 { return weird("IPv4_min_header_size", "IP", context, into: &sink) }
         if !reassembled { counters.ipv4 += 1 }
         let source = b.ipv4Address(start + 12)
         let destination = b.ipv4Address(start + 16)
@@ -58,7 +59,7 @@ extension PacketDecoder {
            InternetChecksum.fold(
                (headerLength == 20 ? InternetChecksum.sumIPv4Header(b, at: start) : nil)
                    ?? InternetChecksum.sum(b, start..<start + headerLength)) != 0xffff {
-            return weird("bad_IP_checksum", "IP", source: source, destination: destination)
+            return weird("bad_IP_checksum", "IP", source: source, destination: destination, into: &sink)
         }
         let capturedEnd = min(end, start + total)
         let proto = b.u8(start + 9)
@@ -68,7 +69,7 @@ extension PacketDecoder {
         if !reassembled, moreFragments || fragmentOffset != 0 {
             counters.fragments += 1
             if capturedEnd - start < total {
-                weird("incompletely_captured_fragment", "IP", source: source, destination: destination)
+                weird("incompletely_captured_fragment", "IP", source: source, destination: destination, into: &sink)
                 // Only the first fragment is still worth a look (header-only traces).
                 guard fragmentOffset == 0 else {
                     counters.fragmentsDropped += 1
@@ -79,25 +80,23 @@ extension PacketDecoder {
                 return addFragment(
                     key: key, b, data: start + headerLength..<start + total, offset: fragmentOffset, more: moreFragments,
                     header: fragmentOffset == 0 ? .ipv4(start..<start + headerLength) : nil, context: context,
-                    source: source, destination: destination
+                    source: source, destination: destination, into: &sink
                 )
             }
         }
-        var inner = context
-        inner.outerSource = source
-        inner.outerDestination = destination
         let info = IPInfo(
             source: source, destination: destination, isIPv6: false, proto: proto, ipLength: total,
             transportStart: start + headerLength, capturedEnd: capturedEnd, declaredEnd: start + total
         )
-        decodeTransport(b, info, inner)
+        decodeTransport(b, info, context, into: &sink)
     }
 
-    mutating func decodeIPv6(
-        _ b: UnsafeRawBufferPointer, _ start: Int, _ end: Int, _ wireEnd: Int?, _ context: LayerContext, reassembled: Bool
+    mutating func decodeIPv6<Sink: PacketSink>(
+        _ b: UnsafeRawBufferPointer, _ start: Int, _ end: Int, _ wireEnd: Int?, _ context: LayerContext, reassembled: Bool,
+        into sink: inout Sink
     ) {
         let total = 40 + Int(b.be16(start + 4))
-        if let wireEnd, wireEnd - start < total { return weird("truncated_IP_len", "IP", context) }
+        if let wireEnd, wireEnd - start < total { return weird("truncated_IP_len", "IP", context, into: &sink) }
         let source = b.ipv6Address(start + 8)
         let destination = b.ipv6Address(start + 24)
         let declaredEnd = start + total
@@ -111,20 +110,20 @@ extension PacketDecoder {
             let length: Int
             switch next {
             case 0, 43, 60, 139, 140:
-                guard declaredEnd - offset >= 2 else { return weird("invalid_IP_header_size", "IP", context) }
-                guard capturedEnd - offset >= 2 else { return weird("internally_truncated_header", "IP", context) }
+                guard declaredEnd - offset >= 2 else { return weird("invalid_IP_header_size", "IP", context, into: &sink) }
+                guard capturedEnd - offset >= 2 else { return weird("internally_truncated_header", "IP", context, into: &sink) }
                 length = (Int(b.u8(offset + 1)) + 1) * 8
             case 51:  // AH: length in 4-byte units, minus 2
-                guard declaredEnd - offset >= 2 else { return weird("invalid_IP_header_size", "IP", context) }
-                guard capturedEnd - offset >= 2 else { return weird("internally_truncated_header", "IP", context) }
+                guard declaredEnd - offset >= 2 else { return weird("invalid_IP_header_size", "IP", context, into: &sink) }
+                guard capturedEnd - offset >= 2 else { return weird("internally_truncated_header", "IP", context, into: &sink) }
                 length = (Int(b.u8(offset + 1)) + 2) * 4
             case 44:
                 length = 8
             default:
                 break chain
             }
-            if declaredEnd - offset < length { return weird("invalid_IP_header_size", "IP", context) }
-            if capturedEnd - offset < length { return weird("internally_truncated_header", "IP", context) }
+            if declaredEnd - offset < length { return weird("invalid_IP_header_size", "IP", context, into: &sink) }
+            if capturedEnd - offset < length { return weird("internally_truncated_header", "IP", context, into: &sink) }
             if next == 44 {
                 let field = b.be16(offset + 2)
                 let fragmentOffset = Int(field >> 3) * 8
@@ -140,7 +139,7 @@ extension PacketDecoder {
                 counters.ipv6 += 1
                 counters.fragments += 1
                 if capturedEnd < declaredEnd {
-                    weird("incompletely_captured_fragment", "IP", source: source, destination: destination)
+                    weird("incompletely_captured_fragment", "IP", source: source, destination: destination, into: &sink)
                     counters.fragmentsDropped += 1
                     return
                 }
@@ -148,7 +147,7 @@ extension PacketDecoder {
                 return addFragment(
                     key: key, b, data: offset + 8..<declaredEnd, offset: fragmentOffset, more: more,
                     header: fragmentOffset == 0 ? .ipv6(start..<start + 40, next: after) : nil, context: context,
-                    source: source, destination: destination
+                    source: source, destination: destination, into: &sink
                 )
             }
             next = b.u8(offset)
@@ -158,23 +157,20 @@ extension PacketDecoder {
         if !reassembled { counters.ipv6 += 1 }
         if next == 59 {
             // No next header: a Teredo bubble is normal, anything else is weird.
-            if !context.inTeredo { weird("ipv6_no_next", "IP", source: source, destination: destination) }
+            if !context.inTeredo { weird("ipv6_no_next", "IP", source: source, destination: destination, into: &sink) }
             return
         }
-        var inner = context
-        inner.outerSource = source
-        inner.outerDestination = destination
         let info = IPInfo(
             source: source, destination: destination, isIPv6: true, proto: next, ipLength: total,
             transportStart: offset, capturedEnd: capturedEnd, declaredEnd: declaredEnd
         )
-        decodeTransport(b, info, inner)
+        decodeTransport(b, info, context, into: &sink)
     }
 
     /// Feeds one fragment to the reassembler and decodes the datagram once it is complete.
-    mutating func addFragment(
+    mutating func addFragment<Sink: PacketSink>(
         key: FragmentKey, _ b: UnsafeRawBufferPointer, data: Range<Int>, offset: Int, more: Bool,
-        header: FragmentHeader?, context: LayerContext, source: IPAddress, destination: IPAddress
+        header: FragmentHeader?, context: LayerContext, source: IPAddress, destination: IPAddress, into sink: inout Sink
     ) {
         let result = fragments.add(
             key: key, bytes: b, data: data, offset: offset, more: more, header: header, now: currentTime,
@@ -189,17 +185,12 @@ extension PacketDecoder {
             return
         case .dropped(let fragmentCount, let name):
             counters.fragmentsDropped += UInt64(fragmentCount)
-            if let name { weird(name, "IP", source: source, destination: destination) }
+            if let name { weird(name, "IP", source: source, destination: destination, into: &sink) }
         case .complete(let datagram):
             counters.reassembled += 1
-            let index = reassembledBuffers.count
-            reassembledBuffers.append([])
-            var inner = context
-            inner.buffer = index
             datagram.withUnsafeBytes { bytes in
-                decodeIP(bytes, 0, bytes.count, bytes.count, inner, reassembled: true)
+                decodeIP(bytes, 0, bytes.count, bytes.count, context, reassembled: true, into: &sink)
             }
-            reassembledBuffers[index] = datagram
         }
     }
 }

@@ -2,28 +2,31 @@ import FleetModel
 
 /// TCP, UDP, ICMP/ICMPv6 headers and their checksums.
 extension PacketDecoder {
-    mutating func decodeTransport(_ b: UnsafeRawBufferPointer, _ ip: IPInfo, _ context: LayerContext) {
+    mutating func decodeTransport<Sink: PacketSink>(
+        _ b: UnsafeRawBufferPointer, _ ip: IPInfo, _ context: LayerContext, into sink: inout Sink
+    ) {
         switch ip.proto {
-        case 6: decodeTCP(b, ip, context)
-        case 17: decodeUDP(b, ip, context)
-        case 1, 58: decodeICMP(b, ip, context)
-        case 4, 41: decodeIPInIP(b, ip, context)
-        case 47: decodeGRE(b, ip, context)
+        case 6: decodeTCP(b, ip, context, into: &sink)
+        case 17: decodeUDP(b, ip, context, into: &sink)
+        case 1, 58: decodeICMP(b, ip, context, into: &sink)
+        case 4, 41: decodeIPInIP(b, ip, context, into: &sink)
+        case 47: decodeGRE(b, ip, context, into: &sink)
         default:
             // Other transports (ESP, SCTP, ...) go to the tracker as they are, without ports.
             deliver(packet(ip, context, payload: ip.transportStart..<max(ip.transportStart, ip.capturedEnd),
-                           payloadLength: max(0, ip.declaredEnd - ip.transportStart)), context)
+                           payloadLength: max(0, ip.declaredEnd - ip.transportStart)), b, into: &sink)
         }
     }
 
     /// Zeek's `CheckHeaderTrunc`: stated too short is `truncated_header`, captured too short internally truncated.
-    mutating func checkHeader(_ minimum: Int, _ ip: IPInfo, _ source: String) -> Bool {
+    @inline(__always)
+    mutating func checkHeader<Sink: PacketSink>(_ minimum: Int, _ ip: IPInfo, _ source: String, into sink: inout Sink) -> Bool {
         if ip.declaredEnd - ip.transportStart < minimum {
-            weird("truncated_header", source, source: ip.source, destination: ip.destination)
+            weird("truncated_header", source, ip, into: &sink)
             return false
         }
         if ip.capturedEnd - ip.transportStart < minimum {
-            weird("internally_truncated_header", source, source: ip.source, destination: ip.destination)
+            weird("internally_truncated_header", source, ip, into: &sink)
             return false
         }
         return true
@@ -33,7 +36,7 @@ extension PacketDecoder {
         DecodedPacket(
             timestamp: currentTime, source: ip.source, destination: ip.destination, ipProto: ip.proto,
             ipLength: ip.ipLength, payload: payload, payloadLength: payloadLength, vlan: context.vlan,
-            innerVLAN: context.innerVLAN, tunnel: context.tunnel
+            innerVLAN: context.innerVLAN, tunnel: context.depth == 0 ? nil : tunnelParent(context)
         )
     }
 
@@ -48,15 +51,15 @@ extension PacketDecoder {
         return InternetChecksum.fold(InternetChecksum.sum(b, range, initial: sum)) == 0xffff
     }
 
-    mutating func decodeTCP(_ b: UnsafeRawBufferPointer, _ ip: IPInfo, _ context: LayerContext) {
-        guard checkHeader(20, ip, "TCP") else { return }
+    mutating func decodeTCP<Sink: PacketSink>(_ b: UnsafeRawBufferPointer, _ ip: IPInfo, _ context: LayerContext, into sink: inout Sink) {
+        guard checkHeader(20, ip, "TCP", into: &sink) else { return }
         let start = ip.transportStart
         let headerLength = Int(b.u8(start + 12) >> 4) * 4
         guard headerLength >= 20 else {
-            return weird("bad_TCP_header_len", "TCP", source: ip.source, destination: ip.destination)
+            return weird("bad_TCP_header_len", "TCP", ip, into: &sink)
         }
         guard start + headerLength <= ip.declaredEnd, start + headerLength <= ip.capturedEnd else {
-            return weird("truncated_header", "TCP", source: ip.source, destination: ip.destination)
+            return weird("truncated_header", "TCP", ip, into: &sink)
         }
         var result = packet(
             ip, context, payload: start + headerLength..<ip.capturedEnd, payloadLength: ip.declaredEnd - start - headerLength
@@ -70,11 +73,11 @@ extension PacketDecoder {
         if configuration.verifyChecksums, ip.capturedEnd >= ip.declaredEnd {
             result.checksumValid = transportChecksumValid(b, ip, start..<ip.declaredEnd, pseudo: true)
         }
-        deliver(result, context)
+        deliver(result, b, into: &sink)
     }
 
-    mutating func decodeUDP(_ b: UnsafeRawBufferPointer, _ ip: IPInfo, _ context: LayerContext) {
-        guard checkHeader(8, ip, "UDP") else { return }
+    mutating func decodeUDP<Sink: PacketSink>(_ b: UnsafeRawBufferPointer, _ ip: IPInfo, _ context: LayerContext, into sink: inout Sink) {
+        guard checkHeader(8, ip, "UDP", into: &sink) else { return }
         let start = ip.transportStart
         let declared = ip.declaredEnd - start
         let stated = Int(b.be16(start + 4))
@@ -83,9 +86,9 @@ extension PacketDecoder {
         if stated != declared {
             counters.weirds += 1
             let id = ConnIDShim.make(ip.source, sourcePort, ip.destination, destinationPort)
-            queuedWeirds.append((queuedCount, WeirdRecord(
+            sink.weird(WeirdRecord(
                 ts: currentTime, id: id, name: "UDP_datagram_length_mismatch", addl: "\(stated) != \(declared)", source: "UDP"
-            )))
+            ))
         }
         let udpLength = stated >= 8 && stated <= declared ? stated : declared
         let udpEnd = start + udpLength
@@ -96,15 +99,15 @@ extension PacketDecoder {
         if configuration.verifyChecksums, ip.capturedEnd >= udpEnd, !(checksum == 0 && !ip.isIPv6) {
             result.checksumValid = transportChecksumValid(b, ip, start..<udpEnd, pseudo: true)
         }
-        deliver(result, context)
+        deliver(result, b, into: &sink)
         // Zeek never hands a packet with a bad checksum to the tunnel analyzers.
         if result.checksumValid {
-            decodeUDPTunnel(b, ip, context, result)
+            decodeUDPTunnel(b, ip, context, result, into: &sink)
         }
     }
 
-    mutating func decodeICMP(_ b: UnsafeRawBufferPointer, _ ip: IPInfo, _ context: LayerContext) {
-        guard checkHeader(8, ip, "ICMP") else { return }
+    mutating func decodeICMP<Sink: PacketSink>(_ b: UnsafeRawBufferPointer, _ ip: IPInfo, _ context: LayerContext, into sink: inout Sink) {
+        guard checkHeader(8, ip, "ICMP", into: &sink) else { return }
         let start = ip.transportStart
         var result = packet(ip, context, payload: start + 8..<ip.capturedEnd, payloadLength: ip.declaredEnd - start - 8)
         result.icmpType = b.u8(start)
@@ -113,7 +116,7 @@ extension PacketDecoder {
         if configuration.verifyChecksums, ip.capturedEnd >= ip.declaredEnd {
             result.checksumValid = transportChecksumValid(b, ip, start..<ip.declaredEnd, pseudo: ip.proto == 58)
         }
-        deliver(result, context)
+        deliver(result, b, into: &sink)
     }
 }
 

@@ -8,18 +8,8 @@ public struct PacketDecoder {
     public let configuration: DecoderConfiguration
     public internal(set) var counters = DecoderCounters()
 
-    /// Packets the current frame produced, in order, in the first `queuedCount` elements; handed
-    /// to the sink at the end of `decode`. Elements past the count are stale and overwritten:
-    /// resetting the count is cheaper than emptying the arrays per frame.
-    @usableFromInline var queuedPackets: [DecodedPacket] = []
-    /// For each queued packet: -1 for the frame, else an index into `reassembledBuffers`.
-    @usableFromInline var queuedBuffers: [Int] = []
-    /// How many of `queuedPackets` / `queuedBuffers` belong to the current frame.
-    @usableFromInline var queuedCount = 0
-    /// Weirds of the current frame, each with the number of packets queued before it (to keep the order).
-    @usableFromInline var queuedWeirds: [(before: Int, weird: WeirdRecord)] = []
-    /// Reassembled datagrams of the current frame (the buffers their packets index).
-    @usableFromInline var reassembledBuffers: [[UInt8]] = []
+    /// The tunnels enclosing the packet being decoded, outermost first (`LayerContext.depth` of them).
+    var tunnelParents: [TunnelParent] = []
     var fragments = FragmentReassembler()
     var currentTime = NetworkTime.zero
     var reportedUnsupportedLinkType = false
@@ -33,8 +23,7 @@ public struct PacketDecoder {
         for port in configuration.genevePorts { ports[Int(port)] |= TunnelPortBits.geneve }
         for port in configuration.teredoPorts { ports[Int(port)] |= TunnelPortBits.teredo }
         tunnelPorts = ports
-        queuedPackets.reserveCapacity(8)
-        queuedBuffers.reserveCapacity(8)
+        tunnelParents.reserveCapacity(4)
     }
 
     /// Number of IP datagrams currently waiting for more fragments.
@@ -72,35 +61,7 @@ public struct PacketDecoder {
         frame: UnsafeRawBufferPointer, wireLength: Int?, linkType: LinkType, timestamp: NetworkTime,
         into sink: inout Sink
     ) {
-        decodeFrame(frame, wireLength: wireLength, linkType: linkType, timestamp: timestamp)
-        let count = min(queuedCount, queuedPackets.count, queuedBuffers.count)
-        queuedCount = 0
-        if queuedWeirds.isEmpty && reassembledBuffers.isEmpty {
-            // The common case: packets from the frame itself, no weirds.
-            for index in 0..<count {
-                sink.receive(queuedPackets[index], bytes: frame)
-            }
-            return
-        }
-        var nextWeird = 0
-        for index in 0..<count {
-            while nextWeird < queuedWeirds.count, queuedWeirds[nextWeird].before <= index {
-                sink.weird(queuedWeirds[nextWeird].weird)
-                nextWeird += 1
-            }
-            let buffer = queuedBuffers[index]
-            if buffer < 0 {
-                sink.receive(queuedPackets[index], bytes: frame)
-            } else if buffer < reassembledBuffers.count {
-                reassembledBuffers[buffer].withUnsafeBytes { sink.receive(queuedPackets[index], bytes: $0) }
-            }
-        }
-        while nextWeird < queuedWeirds.count {
-            sink.weird(queuedWeirds[nextWeird].weird)
-            nextWeird += 1
-        }
-        queuedWeirds.removeAll(keepingCapacity: true)
-        if !reassembledBuffers.isEmpty { reassembledBuffers.removeAll(keepingCapacity: true) }
+        decodeFrame(frame, wireLength: wireLength, linkType: linkType, timestamp: timestamp, into: &sink)
     }
 
     /// Drops every datagram still waiting for fragments (e.g. at end of input), counting them.
@@ -108,15 +69,18 @@ public struct PacketDecoder {
         counters.fragmentsDropped += UInt64(fragments.removeAll())
     }
 
+    /// Decodes one frame, handing each packet and weird to `sink` as soon as it is found.
     @usableFromInline
-    mutating func decodeFrame(_ frame: UnsafeRawBufferPointer, wireLength: Int?, linkType: LinkType, timestamp: NetworkTime) {
+    mutating func decodeFrame<Sink: PacketSink>(
+        _ frame: UnsafeRawBufferPointer, wireLength: Int?, linkType: LinkType, timestamp: NetworkTime, into sink: inout Sink
+    ) {
         counters.frames += 1
         currentTime = timestamp
         if !fragments.pending.isEmpty {
             counters.fragmentsDropped += UInt64(fragments.expire(now: timestamp, timeout: configuration.fragmentTimeout))
         }
         let wireEnd = wireLength.map { max($0, frame.count) }
-        decodeLink(frame, linkType: linkType, wireEnd: wireEnd)
+        decodeLink(frame, linkType: linkType, wireEnd: wireEnd, into: &sink)
     }
 }
 
@@ -126,46 +90,53 @@ enum TunnelPortBits {
     static let teredo: UInt8 = 4
 }
 
-/// Per-layer state carried down the decode: tags and tunnel seen so far.
+/// Per-layer state carried down the decode: tags and tunnel nesting seen so far.
+///
+/// Small enough to pass in registers: the tunnels themselves live in the decoder's
+/// `tunnelParents`, of which the first `depth` belong to the packet being decoded.
 struct LayerContext {
+    /// How many tunnels enclose this layer (0 outside any tunnel).
+    var depth = 0
     var vlan: UInt16?
     var innerVLAN: UInt16?
-    var tunnel: TunnelParent?
-    var depth = 0
-    /// Addresses of the enclosing IP header, for weirds raised before the inner one is known.
-    var outerSource: IPAddress?
-    var outerDestination: IPAddress?
-    /// Which buffer packets index: -1 the frame, else a reassembled buffer.
-    var buffer = -1
     /// True inside Teredo (a Teredo bubble's "no next header" is not weird).
     var inTeredo = false
 }
 
 extension PacketDecoder {
-    /// Queues a weird and counts it.
-    mutating func weird(_ name: String, _ source: String, source address: IPAddress? = nil,
-                        destination: IPAddress? = nil, addl: String? = nil) {
+    /// Hands a weird to the sink and counts it.
+    mutating func weird<Sink: PacketSink>(_ name: String, _ source: String, source address: IPAddress? = nil,
+                        destination: IPAddress? = nil, addl: String? = nil, into sink: inout Sink) {
         counters.weirds += 1
         var id: ConnID?
         if let address, let destination {
             id = ConnID(originatorHost: address, originatorPort: 0, responderHost: destination, responderPort: 0)
         }
-        queuedWeirds.append((queuedCount, WeirdRecord(ts: currentTime, id: id, name: name, addl: addl, source: source)))
+        sink.weird(WeirdRecord(ts: currentTime, id: id, name: name, addl: addl, source: source))
     }
 
-    /// Queues a weird carrying the enclosing IP header's addresses, if any.
-    mutating func weird(_ name: String, _ source: String, _ context: LayerContext) {
-        weird(name, source, source: context.outerSource, destination: context.outerDestination)
+    /// Hands the sink a weird carrying the enclosing IP header's addresses, if any.
+    mutating func weird<Sink: PacketSink>(_ name: String, _ source: String, _ context: LayerContext, into sink: inout Sink) {
+        // Inside a tunnel: the enclosing IP header's addresses, for weirds raised before the inner one is known.
+        let parent = tunnelParent(context)
+        weird(name, source, source: parent?.source, destination: parent?.destination, into: &sink)
     }
 
-    mutating func deliver(_ packet: DecodedPacket, _ context: LayerContext) {
-        if queuedCount < queuedPackets.count && queuedCount < queuedBuffers.count {
-            queuedPackets[queuedCount] = packet
-            queuedBuffers[queuedCount] = context.buffer
-        } else {
-            queuedPackets.append(packet)
-            queuedBuffers.append(context.buffer)
-        }
-        queuedCount += 1
+    /// The tunnel immediately enclosing a layer, if any.
+    func tunnelParent(_ context: LayerContext) -> TunnelParent? {
+        let index = context.depth - 1
+        guard index >= 0, index < tunnelParents.count else { return nil }
+        return tunnelParents[index]
+    }
+
+    /// Hands the sink a weird carrying the addresses of the IP header being decoded.
+    mutating func weird<Sink: PacketSink>(_ name: String, _ source: String, _ ip: IPInfo, into sink: inout Sink) {
+        weird(name, source, source: ip.source, destination: ip.destination, into: &sink)
+    }
+
+    /// Hands a packet to the sink; `bytes` is the buffer its payload indexes (the frame or a reassembled datagram).
+    @inline(__always)
+    mutating func deliver<Sink: PacketSink>(_ packet: DecodedPacket, _ bytes: UnsafeRawBufferPointer, into sink: inout Sink) {
+        sink.receive(packet, bytes: bytes)
     }
 }

@@ -184,3 +184,71 @@ struct OutputOrderTests {
         #expect(events(innerBroken) == ["outer", "truncated_ethernet_frame"])
     }
 }
+
+/// The decoder keeps the enclosing tunnels by depth and hands each packet on at once:
+/// parents must never leak from one frame or branch into the next.
+@Suite("Tunnel parents")
+struct TunnelParentTests {
+    static let middleSource: [UInt8] = [10, 9, 0, 1]
+    static let middleDestination: [UInt8] = [10, 9, 0, 2]
+
+    /// IP-in-IP (outer addresses) carrying VXLAN (middle addresses) carrying `inner`.
+    static func nested(_ inner: [UInt8]) -> [UInt8] {
+        let udp = Build.udp(sourcePort: 33333, destinationPort: 4789, [0x08, 0, 0, 0, 0, 0, 0x2a, 0] + inner,
+                            source: middleSource, destination: middleDestination)
+        let middle = Build.ipv4(proto: 17, udp, source: middleSource, destination: middleDestination)
+        return Build.ethernet(type: 0x0800, Build.ipv4(
+            proto: 4, middle, source: TunnelTests.outerSource, destination: TunnelTests.outerDestination))
+    }
+
+    @Test func nestedTunnelsNameTheirImmediateParent() {
+        var decoder = PacketDecoder()
+        let sink = decode(Self.nested(TunnelTests.innerFrame), decoder: &decoder)
+        #expect(sink.weirds.isEmpty)
+        #expect(sink.packets.count == 2)
+        guard sink.packets.count == 2 else { return }
+        #expect(sink.packets[0].tunnel == TunnelParent(
+            kind: .ipInIP, source: IPAddress(bytes: TunnelTests.outerSource),
+            destination: IPAddress(bytes: TunnelTests.outerDestination), sourcePort: 0, destinationPort: 0, ipProto: 4))
+        #expect(sink.packets[1].tunnel == TunnelParent(
+            kind: .vxlan, source: IPAddress(bytes: Self.middleSource), destination: IPAddress(bytes: Self.middleDestination),
+            sourcePort: 33333, destinationPort: 4789, ipProto: 17))
+        #expect(sink.payloads[1] == Array("in".utf8))
+        // The next frames, plain and once tunnelled, see none of the previous frame's parents.
+        let plain = decode(Build.tcpSYN, decoder: &decoder)
+        #expect(plain.packets.count == 1 && plain.packets.first?.tunnel == nil)
+        let once = decode(Build.ethernet(type: 0x0800, Build.ipv4(proto: 4, TunnelTests.innerIP)), decoder: &decoder)
+        #expect(once.packets.count == 1 && once.packets.first?.tunnel?.kind == .ipInIP)
+        #expect(once.packets.first?.tunnel?.source == IPAddress(bytes: Build.client4))
+    }
+
+    @Test func weirdInsideANestedTunnelCarriesTheEnclosingAddresses() {
+        var decoder = PacketDecoder()
+        let sink = decode(Self.nested([1, 2, 3]), decoder: &decoder)
+        #expect(sink.weirdNames == ["truncated_ethernet_frame"])
+        #expect(sink.weirds.first?.id?.originatorHost == IPAddress(bytes: Self.middleSource))
+        #expect(sink.weirds.first?.id?.responderHost == IPAddress(bytes: Self.middleDestination))
+        // Outside any tunnel a link-layer weird has no addresses, even right after a tunnelled frame.
+        let short = decode([0x00, 0x01], decoder: &decoder)
+        #expect(short.weirdNames == ["truncated_ethernet_frame"])
+        #expect(short.weirds.first?.id == nil)
+    }
+
+    @Test func fragmentsInATunnelReassembleWithTheirParent() {
+        let payload = Build.udp(sourcePort: 1000, destinationPort: 2000, [UInt8](repeating: 0x5a, count: 40))
+        let first = Build.ipv4(proto: 17, Array(payload[0..<24]), id: 9, flags: 0x2000)
+        let second = Build.ipv4(proto: 17, Array(payload[24...]), id: 9, flags: 3)
+        var decoder = PacketDecoder()
+        let sinkFirst = decode(Build.ethernet(type: 0x0800, Build.ipv4(
+            proto: 4, first, source: TunnelTests.outerSource, destination: TunnelTests.outerDestination)), decoder: &decoder)
+        #expect(sinkFirst.packets.isEmpty && sinkFirst.weirds.isEmpty)
+        let sink = decode(Build.ethernet(type: 0x0800, Build.ipv4(
+            proto: 4, second, source: TunnelTests.outerSource, destination: TunnelTests.outerDestination)), decoder: &decoder)
+        #expect(sink.weirds.isEmpty)
+        #expect(sink.packets.count == 1)
+        #expect(sink.packets.first?.tunnel?.kind == .ipInIP)
+        #expect(sink.packets.first?.destinationPort == 2000)
+        #expect(sink.payloads.first == [UInt8](repeating: 0x5a, count: 40))
+        #expect(decoder.counters.reassembled == 1)
+    }
+}
