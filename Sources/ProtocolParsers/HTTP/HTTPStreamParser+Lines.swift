@@ -42,6 +42,27 @@ extension HTTPStreamParser {
         return start..<end
     }
 
+    /// Appends `bytes` in one copy (the generic raw-buffer append copies byte by byte). Stream
+    /// and line bytes live in byte arrays/buffers, bound to `UInt8`.
+    @inline(__always)
+    static func append(_ bytes: UnsafeRawBufferPointer, to array: inout [UInt8]) {
+        array.append(contentsOf: bytes.assumingMemoryBound(to: UInt8.self))
+    }
+
+    /// Appends `bytes` in Zeek's escaped form (`zeekEscapedText`).
+    static func appendEscaped(_ bytes: UnsafeRawBufferPointer, to array: inout [UInt8]) {
+        for byte in bytes {
+            if byte >= 0x20 && byte < 0x7f {
+                array.append(byte)
+            } else {
+                array.append(UInt8(ascii: "\\"))
+                array.append(UInt8(ascii: "x"))
+                array.append(hex(byte >> 4))
+                array.append(hex(byte & 0xf))
+            }
+        }
+    }
+
     static func hex(_ nibble: UInt8) -> UInt8 { nibble < 10 ? 0x30 + nibble : 0x57 + nibble }
 
     /// False once the bytes cannot begin `HTTP/`.

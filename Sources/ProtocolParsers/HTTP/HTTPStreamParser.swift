@@ -107,7 +107,7 @@ public struct HTTPStreamParser: Sendable {
                     continue
                 }
                 // HTTP/0.9 replies: decide on the first bytes, before a whole line arrives.
-                line.append(contentsOf: piece)
+                Self.append(piece, to: &line)
                 if statusLineCheck, !line.isEmpty || requestMethods.first?.http09 == true,
                    requestMethods.first?.http09 == true || !Self.couldBeStatusLine(line) {
                     startHTTP09Reply(&events)
@@ -198,7 +198,7 @@ public struct HTTPStreamParser: Sendable {
     /// Appends `bytes` without leading blanks and trailing blanks/CRs.
     private mutating func appendTrimmed(_ bytes: UnsafeRawBufferPointer) {
         let range = Self.trimmedRange(bytes)
-        if !range.isEmpty { eventBytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[range])) }
+        if !range.isEmpty { Self.append(UnsafeRawBufferPointer(rebasing: bytes[range]), to: &eventBytes) }
     }
 
     private mutating func flushHeader(_ events: inout [HTTPEvent]) {
@@ -215,10 +215,12 @@ public struct HTTPStreamParser: Sendable {
         let framing: Framing? = eventBytes.withUnsafeBufferPointer { bytes in
             let nameBytes = HTTPEvent.slice(bytes, name)
             // Names are escaped to printable ASCII (`trimmed`): ASCII case folding is exact.
-            if asciiCaseInsensitiveEqual(nameBytes, "content-length") { return .contentLength }
-            if asciiCaseInsensitiveEqual(nameBytes, "transfer-encoding") { return .transferEncoding }
-            if asciiCaseInsensitiveEqual(nameBytes, "content-encoding") { return .contentEncoding }
-            return nil
+            switch nameBytes.count {
+            case 14: return asciiCaseInsensitiveEqual(nameBytes, "content-length") ? .contentLength : nil
+            case 16: return asciiCaseInsensitiveEqual(nameBytes, "content-encoding") ? .contentEncoding : nil
+            case 17: return asciiCaseInsensitiveEqual(nameBytes, "transfer-encoding") ? .transferEncoding : nil
+            default: return nil
+            }
         }
         guard let framing else { return }
         let text = eventBytes.withUnsafeBufferPointer { HTTPEvent.text($0, value) }
@@ -245,7 +247,7 @@ public struct HTTPStreamParser: Sendable {
             return
         }
         let base = eventBytes.count
-        eventBytes.append(contentsOf: line)
+        Self.append(line, to: &eventBytes)
         let version: Range<Int>
         if let range = parts.version {
             version = (base + range.lowerBound)..<(base + range.upperBound)
@@ -273,12 +275,10 @@ public struct HTTPStreamParser: Sendable {
         // "HTTP/x.y SP code SP reason", read from the escaped text (pure ASCII, one byte per
         // character, so byte offsets are character offsets), kept in `eventBytes`.
         let base = eventBytes.count
-        for byte in line {
-            if byte >= 0x20 && byte < 0x7f {
-                eventBytes.append(byte)
-            } else {
-                eventBytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "x"), Self.hex(byte >> 4), Self.hex(byte & 0xf)])
-            }
+        if line.allSatisfy({ $0 >= 0x20 && $0 < 0x7f }) {
+            Self.append(line, to: &eventBytes)
+        } else {
+            Self.appendEscaped(line, to: &eventBytes)
         }
         let end = eventBytes.count
         let (version, code, reason): (Range<Int>, UInt16, Range<Int>) = eventBytes.withUnsafeBufferPointer { text in
