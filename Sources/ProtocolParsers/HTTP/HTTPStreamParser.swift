@@ -25,8 +25,9 @@ public struct HTTPStreamParser: Sendable {
     /// next call starts.
     public private(set) var eventBytes: [UInt8] = []
     private var headerCount = 0
-    /// Where the header being collected starts in `eventBytes` (name, then value up to the end).
-    private var pendingHeader: (nameStart: Int, valueStart: Int)? = nil
+    /// Where the header being collected lies in `eventBytes`: its name, and its value from
+    /// `valueStart` to the end (the line's bytes between them are kept, unused).
+    private var pendingHeader: (nameStart: Int, nameEnd: Int, valueStart: Int)? = nil
     private var contentLength: UInt64? = nil
     private var chunked = false
     /// Decoder for a gzip/deflate `Content-Encoding`: body counts are inflated sizes, as Zeek's.
@@ -139,7 +140,7 @@ public struct HTTPStreamParser: Sendable {
         }
         if pending.nameStart > 0 {
             eventBytes.removeFirst(pending.nameStart)
-            pendingHeader = (0, pending.valueStart - pending.nameStart)
+            pendingHeader = (0, pending.nameEnd - pending.nameStart, pending.valueStart - pending.nameStart)
         }
     }
 
@@ -169,12 +170,16 @@ public struct HTTPStreamParser: Sendable {
                 }
             } else {
                 flushHeader(&events)
-                if let colon = line.firstIndex(of: 0x3a) {
-                    let nameStart = eventBytes.count
-                    appendTrimmed(UnsafeRawBufferPointer(rebasing: line[..<colon]))
-                    let valueStart = eventBytes.count
-                    appendTrimmed(UnsafeRawBufferPointer(rebasing: line[(colon + 1)...]))
-                    pendingHeader = (nameStart, valueStart)
+                var colon = 0
+                while colon < line.count, line[colon] != 0x3a { colon += 1 }
+                if colon < line.count {
+                    // Trimmed name and value, copied in one piece from the name to the value's end.
+                    let name = Self.trimmedRange(UnsafeRawBufferPointer(rebasing: line[..<colon]))
+                    let valueRange = Self.trimmedRange(UnsafeRawBufferPointer(rebasing: line[(colon + 1)...]))
+                    let value = (colon + 1 + valueRange.lowerBound)..<(colon + 1 + valueRange.upperBound)
+                    let base = eventBytes.count - name.lowerBound
+                    Self.append(UnsafeRawBufferPointer(rebasing: line[name.lowerBound..<value.upperBound]), to: &eventBytes)
+                    pendingHeader = (base + name.lowerBound, base + name.upperBound, base + value.lowerBound)
                 }
             }
         case .chunkSize:
@@ -209,7 +214,7 @@ public struct HTTPStreamParser: Sendable {
             eventBytes.removeLast(eventBytes.count - header.nameStart)
             return
         }
-        let name = header.nameStart..<header.valueStart
+        let name = header.nameStart..<header.nameEnd
         let value = header.valueStart..<eventBytes.count
         events.append(.header(name: name, value: value))
         let framing: Framing? = eventBytes.withUnsafeBufferPointer { bytes in
