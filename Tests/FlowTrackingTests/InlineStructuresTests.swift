@@ -142,13 +142,25 @@ import Testing
         var record = HTTPRecord(
             ts: .zero, uid: "C1",
             id: ConnID(originatorHost: .v4(1), originatorPort: 1, responderHost: .v4(2), responderPort: 80), transDepth: 1)
-        HTTPHeaderFields.applyRequestHeader(name: "HoSt", value: "example.com", to: &record)
-        HTTPHeaderFields.applyRequestHeader(name: "USER-agent", value: "curl", to: &record)
-        HTTPHeaderFields.applyRequestHeader(name: "x-Forwarded-For", value: "10.0.0.1", to: &record)
-        HTTPHeaderFields.applyRequestHeader(name: "Hosts", value: "wrong", to: &record)
-        HTTPHeaderFields.applyRequestHeader(name: "Accept", value: "*/*", to: &record)
+        func apply(_ name: String, _ value: String) {
+            Array(name.utf8).withUnsafeBufferPointer { name in
+                Array(value.utf8).withUnsafeBufferPointer { value in
+                    HTTPHeaderFields.applyRequestHeader(name: name, value: value, to: &record)
+                }
+            }
+        }
+        apply("HoSt", "example.com")
+        apply("USER-agent", "curl")
+        apply("x-Forwarded-For", "10.0.0.1")
+        apply("Hosts", "wrong")
+        apply("Accept", "*/*")
+        apply("Referer", "http://a/\u{1}")
+        apply("Via", "1.1 proxy")
+        apply("Authorization", "Basic dXNlcjpwYXNz")
         #expect(record.host == "example.com")
         #expect(record.userAgent == "curl")
-        #expect(record.proxied == ["X-FORWARDED-FOR -> 10.0.0.1"])
+        #expect(record.proxied == ["X-FORWARDED-FOR -> 10.0.0.1", "VIA -> 1.1 proxy"])
+        #expect(record.referrer == "http://a/\\x01")
+        #expect(record.username == "user" && record.password == "pass")
     }
 }

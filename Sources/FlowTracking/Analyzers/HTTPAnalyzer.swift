@@ -145,30 +145,41 @@ public struct HTTPAnalyzer: AppAnalyzer {
     }
 
     private mutating func applyRequestEvents(at time: NetworkTime, context: ConnContext) {
-        for event in events {
-            switch event {
-            case .request(let method, let uri, let version):
-                sawRequest = true
-                depth &+= 1
-                var record = HTTPRecord(ts: time, uid: context.uid, id: context.id, transDepth: depth, method: method)
-                record.uri = zeekEscapedText(unescapeURI(uri).bytes)
-                record.uriRaw = zeekEscapedText(uri)
-                transactions.append(Transaction(record: record, http09Request: version == "0.9"))
-                requestIndex = transactions.count - 1
-                requestMessageOpen = true
-                replyParser.noteRequest(method: method, http09: version == "0.9")
-            case .header(let name, let value):
-                guard let index = requestIndex else { continue }
-                HTTPHeaderFields.applyRequestHeader(name: name, value: value, to: &transactions[index].record)
-            case .body(let count):
-                guard let index = requestIndex else { continue }
-                transactions[index].record.requestBodyLength &+= UInt64(count)
-            case .messageDone:
-                if let index = requestIndex { transactions[index].requestDone = true }
-                requestIndex = nil
-                requestMessageOpen = false
-            case .reply, .headersDone, .invalidRequestLine:
-                break
+        // The events' texts: read here, before the parser is fed again.
+        let text = requestParser.eventBytes
+        text.withUnsafeBufferPointer { bytes in
+            for event in events {
+                switch event {
+                case .request(let methodRange, let uriRange, let versionRange):
+                    sawRequest = true
+                    depth &+= 1
+                    let method = HTTPEvent.text(bytes, methodRange)
+                    let http09 = HTTPEvent.equals(bytes, versionRange, "0.9")
+                    var record = HTTPRecord(ts: time, uid: context.uid, id: context.id, transDepth: depth, method: method)
+                    let uri = HTTPEvent.slice(bytes, uriRange)
+                    let uriRaw = HTTPEvent.text(bytes, uriRange)
+                    // Without `%` unescaping changes nothing: the same text.
+                    record.uri = uri.contains(0x25) ? zeekEscapedUnescapedURI(uri) : uriRaw
+                    record.uriRaw = uriRaw
+                    transactions.append(Transaction(record: record, http09Request: http09))
+                    requestIndex = transactions.count - 1
+                    requestMessageOpen = true
+                    replyParser.noteRequest(method: method, http09: http09)
+                case .header(let name, let value):
+                    guard let index = requestIndex else { continue }
+                    HTTPHeaderFields.applyRequestHeader(
+                        name: HTTPEvent.slice(bytes, name), value: HTTPEvent.slice(bytes, value),
+                        to: &transactions[index].record)
+                case .body(let count):
+                    guard let index = requestIndex else { continue }
+                    transactions[index].record.requestBodyLength &+= UInt64(count)
+                case .messageDone:
+                    if let index = requestIndex { transactions[index].requestDone = true }
+                    requestIndex = nil
+                    requestMessageOpen = false
+                case .reply, .headersDone, .invalidRequestLine:
+                    break
+                }
             }
         }
     }
@@ -177,15 +188,24 @@ public struct HTTPAnalyzer: AppAnalyzer {
 
     /// Returns false when the reply proves the connection is not HTTP.
     private mutating func applyReplyEvents(at time: NetworkTime, context: ConnContext, output: inout RecordBatch) -> Bool {
+        // The events' texts: read here, before the parser is fed again.
+        let text = replyParser.eventBytes
+        return text.withUnsafeBufferPointer { bytes in applyReplyEvents(bytes, at: time, context: context, output: &output) }
+    }
+
+    private mutating func applyReplyEvents(
+        _ bytes: UnsafeBufferPointer<UInt8>, at time: NetworkTime, context: ConnContext, output: inout RecordBatch
+    ) -> Bool {
         for event in events {
             switch event {
-            case .reply(let version, let code, let reason):
-                if version == "0.9" && !confirmed {
+            case .reply(let versionRange, let code, let reasonRange):
+                let http09 = HTTPEvent.equals(bytes, versionRange, "0.9")
+                if http09 && !confirmed {
                     // Headerless replies are only HTTP when answering an HTTP/0.9 request.
                     guard let waiting = transactions.first(where: { !$0.replyStarted }), waiting.http09Request
                     else { return false }
                 }
-                if version != "0.9" && sawRequest { confirmed = true }
+                if !http09 && sawRequest { confirmed = true }
                 let index: Int
                 if let current = replyIndex {
                     index = current
@@ -200,13 +220,15 @@ public struct HTTPAnalyzer: AppAnalyzer {
                 replyIndex = index
                 transactions[index].replyStarted = true
                 replyIsInterim = code >= 100 && code < 200
+                // Status line texts are escaped ASCII already.
+                let reason = String(decoding: HTTPEvent.slice(bytes, reasonRange), as: UTF8.self)
                 if replyIsInterim {
                     transactions[index].record.infoCode = code
                     transactions[index].record.infoMessage = reason
                 } else {
                     transactions[index].record.statusCode = code
                     transactions[index].record.statusMessage = reason
-                    transactions[index].record.version = version
+                    transactions[index].record.version = String(decoding: HTTPEvent.slice(bytes, versionRange), as: UTF8.self)
                 }
             case .body(let count):
                 guard let index = replyIndex, !replyIsInterim else { continue }

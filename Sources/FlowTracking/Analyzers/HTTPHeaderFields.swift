@@ -3,38 +3,58 @@ import ProtocolParsers
 
 /// Maps request headers onto http.log fields.
 enum HTTPHeaderFields {
-    /// Header names arrive in Zeek's escaped form (`zeekEscapedText`: printable ASCII only), so
-    /// comparing them with ASCII case folding is the same as comparing `lowercased()` names,
-    /// without building a lower-cased copy of every header name.
-    static func applyRequestHeader(name: String, value: String, to record: inout HTTPRecord) {
-        if asciiCaseInsensitiveEqual(name, "host") {
-            record.host = value
-        } else if asciiCaseInsensitiveEqual(name, "referer") {
-            record.referrer = value
-        } else if asciiCaseInsensitiveEqual(name, "user-agent") {
-            record.userAgent = value
-        } else if asciiCaseInsensitiveEqual(name, "origin") {
-            record.origin = value
-        } else if asciiCaseInsensitiveEqual(name, "authorization") {
-            guard value.count > 6, value.prefix(6).lowercased() == "basic " else { return }
-            let encoded = value.dropFirst(6).drop(while: { $0 == " " })
-            guard let decoded = base64Decode(encoded.utf8) else { return }
-            if let colon = decoded.firstIndex(of: 0x3a) {
-                record.username = zeekEscapedText(decoded[..<colon])
-                record.password = zeekEscapedText(decoded[(colon + 1)...])
-            } else {
-                record.username = zeekEscapedText(decoded)
+    /// `name` and `value` are the raw header bytes (`HTTPEvent.header`); only the values of the
+    /// headers http.log shows become (escaped) text. Names are matched with ASCII case folding,
+    /// which for escaped names is the same as comparing `lowercased()` names.
+    static func applyRequestHeader(name: UnsafeBufferPointer<UInt8>, value: UnsafeBufferPointer<UInt8>, to record: inout HTTPRecord) {
+        switch name.count {
+        case 4:
+            if asciiCaseInsensitiveEqual(name, "host") { record.host = text(value) }
+        case 7:
+            if asciiCaseInsensitiveEqual(name, "referer") { record.referrer = text(value) }
+        case 10:
+            if asciiCaseInsensitiveEqual(name, "user-agent") { record.userAgent = text(value) }
+        case 6:
+            if asciiCaseInsensitiveEqual(name, "origin") { record.origin = text(value) }
+        case 13:
+            if asciiCaseInsensitiveEqual(name, "authorization") { applyAuthorization(text(value), to: &record) }
+        default:
+            if record.proxied.count < 16, isProxyHeader(name) {
+                // Zeek's `HTTP::proxy_headers`, logged as `NAME -> value`; the name is ASCII.
+                record.proxied.append("\(String(decoding: name, as: UTF8.self).uppercased()) -> \(text(value))")
             }
-        } else if proxyHeaders.contains(where: { asciiCaseInsensitiveEqual(name, $0) }), record.proxied.count < 16 {
-            // Zeek's `HTTP::proxy_headers`, logged as `NAME -> value`.
-            record.proxied.append("\(name.uppercased()) -> \(value)")
         }
     }
 
-    /// Zeek's `HTTP::proxy_headers`, lower-cased.
-    static let proxyHeaders: [StaticString] = [
-        "forwarded", "x-forwarded-for", "x-forwarded-from", "client-ip", "via", "xroxy-connection", "proxy-connection",
-    ]
+    /// Raw bytes as http.log shows them.
+    private static func text(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
+        HTTPEvent.text(bytes, 0..<bytes.count)
+    }
+
+    private static func isProxyHeader(_ name: UnsafeBufferPointer<UInt8>) -> Bool {
+        switch name.count {
+        case 3: return asciiCaseInsensitiveEqual(name, "via")
+        case 9: return asciiCaseInsensitiveEqual(name, "forwarded") || asciiCaseInsensitiveEqual(name, "client-ip")
+        case 15: return asciiCaseInsensitiveEqual(name, "x-forwarded-for")
+        case 16:
+            return asciiCaseInsensitiveEqual(name, "x-forwarded-from") || asciiCaseInsensitiveEqual(name, "xroxy-connection")
+                || asciiCaseInsensitiveEqual(name, "proxy-connection")
+        default: return false
+        }
+    }
+
+    /// `Authorization: Basic ...` gives the username and password.
+    private static func applyAuthorization(_ value: String, to record: inout HTTPRecord) {
+        guard value.count > 6, value.prefix(6).lowercased() == "basic " else { return }
+        let encoded = value.dropFirst(6).drop(while: { $0 == " " })
+        guard let decoded = base64Decode(encoded.utf8) else { return }
+        if let colon = decoded.firstIndex(of: 0x3a) {
+            record.username = zeekEscapedText(decoded[..<colon])
+            record.password = zeekEscapedText(decoded[(colon + 1)...])
+        } else {
+            record.username = zeekEscapedText(decoded)
+        }
+    }
 
     /// Standard base64 (padding optional); nil on invalid characters. Output bounded by input.
     static func base64Decode(_ text: some Collection<UInt8>) -> [UInt8]? {

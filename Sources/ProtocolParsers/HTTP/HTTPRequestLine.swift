@@ -12,13 +12,22 @@ public struct HTTPRequestLine: Hashable, Sendable {
     public static let maxMethodLength = 32
 
     public init?(_ line: [UInt8]) {
+        guard let parts = line.withUnsafeBytes({ Self.parts(of: $0) }) else { return nil }
+        method = zeekEscapedText(line[parts.method])
+        uri = Array(line[parts.uri])
+        version = parts.version.map { zeekEscapedText(line[$0]) } ?? "0.9"
+    }
+
+    /// Where the method, target and version (after `HTTP/`; nil for HTTP/0.9) lie in `line`,
+    /// or nil when it is not a request line.
+    static func parts(of line: UnsafeRawBufferPointer) -> (method: Range<Int>, uri: Range<Int>, version: Range<Int>?)? {
         var index = 0
         while index < line.count, Self.isTokenByte(line[index]) { index += 1 }
         // Zeek refuses one-letter methods.
         guard index > 1, index <= Self.maxMethodLength, index < line.count,
               line[index] == 0x20 || line[index] == 0x09
         else { return nil }
-        method = zeekEscapedText(line[0..<index])
+        let method = 0..<index
         while index < line.count, line[index] == 0x20 || line[index] == 0x09 { index += 1 }
         let uriStart = index
         // First "HTTP/" preceded by whitespace.
@@ -35,17 +44,14 @@ public struct HTTPRequestLine: Hashable, Sendable {
         if let start = versionStart {
             var uriEnd = start
             while uriEnd > uriStart, line[uriEnd - 1] == 0x20 || line[uriEnd - 1] == 0x09 { uriEnd -= 1 }
-            uri = Array(line[uriStart..<uriEnd])
-            var versionBytes = line[(start + 5)...]
-            while let last = versionBytes.last, last == 0x20 || last == 0x09 { versionBytes = versionBytes.dropLast() }
-            version = zeekEscapedText(versionBytes)
-        } else {
-            var uriEnd = line.count
-            while uriEnd > uriStart, line[uriEnd - 1] == 0x20 || line[uriEnd - 1] == 0x09 { uriEnd -= 1 }
-            guard uriEnd > uriStart else { return nil }  // "GET " without a target
-            uri = Array(line[uriStart..<uriEnd])
-            version = "0.9"
+            var versionEnd = line.count
+            while versionEnd > start + 5, line[versionEnd - 1] == 0x20 || line[versionEnd - 1] == 0x09 { versionEnd -= 1 }
+            return (method, uriStart..<uriEnd, (start + 5)..<versionEnd)
         }
+        var uriEnd = line.count
+        while uriEnd > uriStart, line[uriEnd - 1] == 0x20 || line[uriEnd - 1] == 0x09 { uriEnd -= 1 }
+        guard uriEnd > uriStart else { return nil }  // "GET " without a target
+        return (method, uriStart..<uriEnd, nil)
     }
 
     /// Bytes a method may contain (RFC 9110 token characters).

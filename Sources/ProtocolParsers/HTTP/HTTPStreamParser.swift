@@ -1,22 +1,33 @@
 /// Incremental HTTP/1.x parser for one direction of a connection.
 ///
 /// Feed in-order stream bytes in any split; the events are the same as for one chunk.
-/// Memory is bounded by `maxLineLength`. The reply side needs to know the request
-/// methods (HEAD and CONNECT change body framing): call `noteRequest(method:)`.
+/// Event texts are ranges into `eventBytes`, which holds them until the next `feed` or
+/// `finish` call. Memory is bounded by `maxLineLength` (per line) and by the bytes fed in one
+/// call. The reply side needs to know the request methods (HEAD and CONNECT change body
+/// framing): call `noteRequest(method:)`.
 public struct HTTPStreamParser: Sendable {
     /// Longest request, status, header or chunk-size line kept.
     public static let maxLineLength = 16 * 1024
     /// Most headers reported per message (the rest are parsed and dropped).
     public static let maxHeaders = 128
+    /// Longest header kept with its continuation lines folded in; further continuation bytes
+    /// are dropped.
+    public static let maxFoldedHeaderLength = 4 * maxLineLength
 
     public let isRequestSide: Bool
     private var state: State = .startLine
     private var line: [UInt8] = []
-    /// The line being handled: complete lines are swapped in here from `line`, so that neither
-    /// buffer is reallocated per line (a copy of `line` would be, on its next append).
+    /// The line being handled when it was collected across feeds: complete lines are swapped in
+    /// here from `line`, so that neither buffer is reallocated per line.
     private var completeLine: [UInt8] = []
+    /// The texts the events of the current call refer to. A header waiting for possible
+    /// continuation lines (`pendingHeader`) is kept at its end and moved to the front when the
+    /// next call starts.
+    public private(set) var eventBytes: [UInt8] = []
     private var headerCount = 0
-    private var pendingHeader: (name: String, value: String)? = nil
+    /// Where the header being collected lies in `eventBytes`: its name, and its value from
+    /// `valueStart` to the end (the line's bytes between them are kept, unused).
+    private var pendingHeader: (nameStart: Int, nameEnd: Int, valueStart: Int)? = nil
     private var contentLength: UInt64? = nil
     private var chunked = false
     /// Decoder for a gzip/deflate `Content-Encoding`: body counts are inflated sizes, as Zeek's.
@@ -24,7 +35,7 @@ public struct HTTPStreamParser: Sendable {
     private var replyCode: UInt16 = 0
     private var messageIsHTTP09 = false
     /// Requests whose final reply has not been parsed yet (reply side only).
-    private var requestMethods: [(method: String, http09: Bool)] = []
+    private var requestMethods: [(method: RequestKind, http09: Bool)] = []
     public private(set) var failed: HTTPStreamError? = nil
 
     private enum State: Sendable {
@@ -36,6 +47,9 @@ public struct HTTPStreamParser: Sendable {
         case tunnel
     }
 
+    /// The request methods that change reply framing.
+    private enum RequestKind: Sendable { case head, connect, other }
+
     public init(isRequestSide: Bool) {
         self.isRequestSide = isRequestSide
     }
@@ -43,7 +57,8 @@ public struct HTTPStreamParser: Sendable {
     /// Reply side: a request with this method was sent (in order). The reply to an
     /// HTTP/0.9 request is read as a 0.9 reply (all body, until close), as Zeek does.
     public mutating func noteRequest(method: String, http09: Bool = false) {
-        if requestMethods.count < 1024 { requestMethods.append((method, http09)) }
+        let kind: RequestKind = method == "HEAD" ? .head : method == "CONNECT" ? .connect : .other
+        if requestMethods.count < 1024 { requestMethods.append((kind, http09)) }
     }
 
     /// True while a reply body is being read until the connection closes.
@@ -54,6 +69,7 @@ public struct HTTPStreamParser: Sendable {
 
     /// Parses `data`, appending events. After an error the parser ignores further input.
     public mutating func feed(_ data: UnsafeRawBufferPointer, events: inout [HTTPEvent]) {
+        startCall()
         var index = 0
         let count = data.count
         while index < count, failed == nil {
@@ -75,16 +91,25 @@ public struct HTTPStreamParser: Sendable {
                 index = count
             case .startLine, .headers, .chunkSize, .chunkDataEnd, .trailers:
                 // Collect one line.
-                var newline = index
-                while newline < count, data[newline] != 0x0a { newline += 1 }
+                let newline = Self.newline(in: data, from: index)
                 let piece = UnsafeRawBufferPointer(rebasing: data[index..<newline])
                 guard line.count + piece.count <= Self.maxLineLength else {
                     failed = .lineTooLong
                     return
                 }
+                let statusLineCheck: Bool
+                if !isRequestSide, case .startLine = state { statusLineCheck = true } else { statusLineCheck = false }
+                if line.isEmpty, newline < count, !statusLineCheck {
+                    // A whole line within `data`: handled where it lies.
+                    index = newline + 1
+                    var end = piece.count
+                    if end > 0, piece[end - 1] == 0x0d { end -= 1 }
+                    handleLine(UnsafeRawBufferPointer(rebasing: piece[0..<end]), events: &events)
+                    continue
+                }
                 // HTTP/0.9 replies: decide on the first bytes, before a whole line arrives.
-                line.append(contentsOf: piece)
-                if !isRequestSide, case .startLine = state, !line.isEmpty || requestMethods.first?.http09 == true,
+                Self.append(piece, to: &line)
+                if statusLineCheck, !line.isEmpty || requestMethods.first?.http09 == true,
                    requestMethods.first?.http09 == true || !Self.couldBeStatusLine(line) {
                     startHTTP09Reply(&events)
                     index = newline
@@ -95,14 +120,28 @@ public struct HTTPStreamParser: Sendable {
                 if line.last == 0x0d { line.removeLast() }
                 swap(&line, &completeLine)
                 if !line.isEmpty { line.removeAll(keepingCapacity: true) }
-                handleLine(completeLine, events: &events)
+                let whole = completeLine
+                whole.withUnsafeBytes { handleLine($0, events: &events) }
             }
         }
     }
 
     /// End of stream: a body read until close is complete.
     public mutating func finish(events: inout [HTTPEvent]) {
+        startCall()
         if case .untilClose = state { finishMessage(&events) }
+    }
+
+    /// Drops the texts of the previous call's events, keeping a pending header (moved to the front).
+    private mutating func startCall() {
+        guard let pending = pendingHeader else {
+            if !eventBytes.isEmpty { eventBytes.removeAll(keepingCapacity: true) }
+            return
+        }
+        if pending.nameStart > 0 {
+            eventBytes.removeFirst(pending.nameStart)
+            pendingHeader = (0, pending.nameEnd - pending.nameStart, pending.valueStart - pending.nameStart)
+        }
     }
 
     /// Body bytes as Zeek counts them: inflated when the message is gzip/deflate encoded.
@@ -113,7 +152,8 @@ public struct HTTPStreamParser: Sendable {
 
     // MARK: - Lines
 
-    private mutating func handleLine(_ line: [UInt8], events: inout [HTTPEvent]) {
+    /// One line without its LF and final CR.
+    private mutating func handleLine(_ line: UnsafeRawBufferPointer, events: inout [HTTPEvent]) {
         switch state {
         case .startLine:
             if line.isEmpty { return }  // tolerated blank lines between messages
@@ -123,19 +163,29 @@ public struct HTTPStreamParser: Sendable {
                 flushHeader(&events)
                 events.append(.headersDone)
                 startBody(&events)
-            } else if line.first == 0x20 || line.first == 0x09, pendingHeader != nil {
-                pendingHeader?.value += " " + Self.trimmed(line)
+            } else if line[0] == 0x20 || line[0] == 0x09, let pending = pendingHeader {
+                if eventBytes.count - pending.nameStart + 1 + line.count <= Self.maxFoldedHeaderLength {
+                    eventBytes.append(0x20)
+                    appendTrimmed(line)
+                }
             } else {
                 flushHeader(&events)
-                if let colon = line.firstIndex(of: 0x3a) {
-                    pendingHeader = (Self.trimmed(line[..<colon]), Self.trimmed(line[(colon + 1)...]))
+                var colon = 0
+                while colon < line.count, line[colon] != 0x3a { colon += 1 }
+                if colon < line.count {
+                    // Trimmed name and value, copied in one piece from the name to the value's end.
+                    let name = Self.trimmedRange(UnsafeRawBufferPointer(rebasing: line[..<colon]))
+                    let valueRange = Self.trimmedRange(UnsafeRawBufferPointer(rebasing: line[(colon + 1)...]))
+                    let value = (colon + 1 + valueRange.lowerBound)..<(colon + 1 + valueRange.upperBound)
+                    let base = eventBytes.count - name.lowerBound
+                    Self.append(UnsafeRawBufferPointer(rebasing: line[name.lowerBound..<value.upperBound]), to: &eventBytes)
+                    pendingHeader = (base + name.lowerBound, base + name.upperBound, base + value.lowerBound)
                 }
             }
         case .chunkSize:
-            var digits = line[...]
-            if let semicolon = digits.firstIndex(of: 0x3b) { digits = digits[..<semicolon] }
-            let text = Self.trimmed(digits)
-            guard !text.isEmpty, text.utf8.count <= 16, let size = UInt64(text, radix: 16) else {
+            var end = line.count
+            if let semicolon = line.firstIndex(of: 0x3b) { end = semicolon }
+            guard let size = Self.parseChunkSize(UnsafeRawBufferPointer(rebasing: line[0..<end])) else {
                 failed = .badChunkSize
                 return
             }
@@ -150,19 +200,42 @@ public struct HTTPStreamParser: Sendable {
         }
     }
 
+    /// Appends `bytes` without leading blanks and trailing blanks/CRs.
+    private mutating func appendTrimmed(_ bytes: UnsafeRawBufferPointer) {
+        let range = Self.trimmedRange(bytes)
+        if !range.isEmpty { Self.append(UnsafeRawBufferPointer(rebasing: bytes[range]), to: &eventBytes) }
+    }
+
     private mutating func flushHeader(_ events: inout [HTTPEvent]) {
         guard let header = pendingHeader else { return }
         pendingHeader = nil
         headerCount += 1
-        guard headerCount <= Self.maxHeaders else { return }
-        events.append(.header(name: header.name, value: header.value))
-        // Names are escaped to printable ASCII (`trimmed`): ASCII case folding is exact.
-        if asciiCaseInsensitiveEqual(header.name, "content-length") {
-            if let length = UInt64(header.value) { contentLength = length }
-        } else if asciiCaseInsensitiveEqual(header.name, "transfer-encoding") {
-            if header.value.lowercased().contains("chunked") { chunked = true }
-        } else if asciiCaseInsensitiveEqual(header.name, "content-encoding") {
-            switch header.value.lowercased() {
+        guard headerCount <= Self.maxHeaders else {
+            eventBytes.removeLast(eventBytes.count - header.nameStart)
+            return
+        }
+        let name = header.nameStart..<header.nameEnd
+        let value = header.valueStart..<eventBytes.count
+        events.append(.header(name: name, value: value))
+        let framing: Framing? = eventBytes.withUnsafeBufferPointer { bytes in
+            let nameBytes = HTTPEvent.slice(bytes, name)
+            // Names are escaped to printable ASCII (`trimmed`): ASCII case folding is exact.
+            switch nameBytes.count {
+            case 14: return asciiCaseInsensitiveEqual(nameBytes, "content-length") ? .contentLength : nil
+            case 16: return asciiCaseInsensitiveEqual(nameBytes, "content-encoding") ? .contentEncoding : nil
+            case 17: return asciiCaseInsensitiveEqual(nameBytes, "transfer-encoding") ? .transferEncoding : nil
+            default: return nil
+            }
+        }
+        guard let framing else { return }
+        let text = eventBytes.withUnsafeBufferPointer { HTTPEvent.text($0, value) }
+        switch framing {
+        case .contentLength:
+            if let length = UInt64(text) { contentLength = length }
+        case .transferEncoding:
+            if text.lowercased().contains("chunked") { chunked = true }
+        case .contentEncoding:
+            switch text.lowercased() {
             case "gzip", "x-gzip": inflater = InflateCounter(format: .gzip)
             case "deflate": inflater = InflateCounter(format: .deflate)
             default: break
@@ -170,49 +243,71 @@ public struct HTTPStreamParser: Sendable {
         }
     }
 
-    private mutating func parseRequestLine(_ line: [UInt8], events: inout [HTTPEvent]) {
-        guard let request = HTTPRequestLine(line) else {
+    /// Headers that change message framing.
+    private enum Framing { case contentLength, transferEncoding, contentEncoding }
+
+    private mutating func parseRequestLine(_ line: UnsafeRawBufferPointer, events: inout [HTTPEvent]) {
+        guard let parts = HTTPRequestLine.parts(of: line) else {
             events.append(.invalidRequestLine)
             return
         }
-        events.append(.request(method: request.method, uri: request.uri, version: request.version))
-        // Zeek reads header lines after a 0.9 request line too; there is never a body.
-        messageIsHTTP09 = request.version == "0.9"
+        let base = eventBytes.count
+        Self.append(line, to: &eventBytes)
+        let version: Range<Int>
+        if let range = parts.version {
+            version = (base + range.lowerBound)..<(base + range.upperBound)
+            // Zeek reads header lines after a 0.9 request line too; there is never a body.
+            messageIsHTTP09 = range.count == 3 && line[range.lowerBound] == 0x30 && line[range.lowerBound + 1] == 0x2e
+                && line[range.lowerBound + 2] == 0x39
+        } else {
+            version = appendText("0.9")
+            messageIsHTTP09 = true
+        }
+        events.append(.request(
+            method: (base + parts.method.lowerBound)..<(base + parts.method.upperBound),
+            uri: (base + parts.uri.lowerBound)..<(base + parts.uri.upperBound), version: version))
         beginHeaders()
     }
 
-    private mutating func parseStatusLine(_ line: [UInt8], events: inout [HTTPEvent]) {
+    /// Appends ASCII `text` to `eventBytes`; returns where it lies.
+    private mutating func appendText(_ text: StaticString) -> Range<Int> {
+        let start = eventBytes.count
+        text.withUTF8Buffer { eventBytes.append(contentsOf: $0) }
+        return start..<eventBytes.count
+    }
+
+    private mutating func parseStatusLine(_ line: UnsafeRawBufferPointer, events: inout [HTTPEvent]) {
         // "HTTP/x.y SP code SP reason", read from the escaped text (pure ASCII, one byte per
-        // character, so byte offsets are character offsets).
-        var text: [UInt8] = []
-        text.reserveCapacity(line.count)
-        for byte in line {
-            if byte >= 0x20 && byte < 0x7f {
-                text.append(byte)
-            } else {
-                text.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "x"), Self.hex(byte >> 4), Self.hex(byte & 0xf)])
+        // character, so byte offsets are character offsets), kept in `eventBytes`.
+        let base = eventBytes.count
+        if line.allSatisfy({ $0 >= 0x20 && $0 < 0x7f }) {
+            Self.append(line, to: &eventBytes)
+        } else {
+            Self.appendEscaped(line, to: &eventBytes)
+        }
+        let end = eventBytes.count
+        let (version, code, reason): (Range<Int>, UInt16, Range<Int>) = eventBytes.withUnsafeBufferPointer { text in
+            let isBlank: (UInt8) -> Bool = { $0 == 0x20 || $0 == 0x09 }
+            var index = min(base + 5, end)
+            let versionStart = index
+            while index < end, !isBlank(text[index]) { index += 1 }
+            let version = versionStart..<index
+            while index < end, isBlank(text[index]) { index += 1 }
+            let codeStart = index
+            while index < end, text[index] >= 0x30 && text[index] <= 0x39 { index += 1 }
+            var code: UInt16 = 0
+            if index > codeStart {
+                // UInt16(prefix(3)) of the digits: at most 999, always fits.
+                for digit in text[codeStart..<min(index, codeStart + 3)] { code = code * 10 + UInt16(digit - 0x30) }
             }
+            while index < end, isBlank(text[index]) { index += 1 }
+            var reasonEnd = end
+            while reasonEnd > index, isBlank(text[reasonEnd - 1]) { reasonEnd -= 1 }
+            return (version, code, index..<reasonEnd)
         }
-        let isBlank: (UInt8) -> Bool = { $0 == 0x20 || $0 == 0x09 }
-        var index = min(5, text.count)
-        let versionStart = index
-        while index < text.count, !isBlank(text[index]) { index += 1 }
-        let version = String(decoding: text[versionStart..<index], as: UTF8.self)
-        while index < text.count, isBlank(text[index]) { index += 1 }
-        let codeStart = index
-        while index < text.count, text[index] >= 0x30 && text[index] <= 0x39 { index += 1 }
-        var code: UInt16 = 0
-        if index > codeStart {
-            // UInt16(prefix(3)) of the digits: at most 999, always fits.
-            for digit in text[codeStart..<min(index, codeStart + 3)] { code = code * 10 + UInt16(digit - 0x30) }
-        }
-        while index < text.count, isBlank(text[index]) { index += 1 }
-        var reasonEnd = text.count
-        while reasonEnd > index, isBlank(text[reasonEnd - 1]) { reasonEnd -= 1 }
-        let reason = String(decoding: text[index..<reasonEnd], as: UTF8.self)
         replyCode = code
         messageIsHTTP09 = false
-        events.append(.reply(version: version, code: code, reason: reason.isEmpty ? "<empty>" : reason))
+        events.append(.reply(version: version, code: code, reason: reason.isEmpty ? appendText("<empty>") : reason))
         beginHeaders()
     }
 
@@ -220,7 +315,7 @@ public struct HTTPStreamParser: Sendable {
         // The bytes collected so far are body.
         let already = line.count
         line.removeAll(keepingCapacity: false)
-        events.append(.reply(version: "0.9", code: 0, reason: "<empty>"))
+        events.append(.reply(version: appendText("0.9"), code: 0, reason: appendText("<empty>")))
         events.append(.headersDone)
         messageIsHTTP09 = true
         state = .untilClose
@@ -243,20 +338,20 @@ public struct HTTPStreamParser: Sendable {
             } else { finishMessage(&events) }
             return
         }
-        let method = requestMethods.first?.method ?? ""
+        let method = requestMethods.first?.method ?? .other
         if replyCode >= 100 && replyCode < 200 {
             // Interim reply: the final one follows for the same request.
             events.append(.messageDone)
             state = .startLine
             return
         }
-        if method == "CONNECT" && replyCode >= 200 && replyCode < 300 {
+        if method == .connect && replyCode >= 200 && replyCode < 300 {
             events.append(.messageDone)
             if !requestMethods.isEmpty { requestMethods.removeFirst() }
             state = .tunnel
             return
         }
-        if method == "HEAD" || replyCode == 204 || replyCode == 304 {
+        if method == .head || replyCode == 204 || replyCode == 304 {
             finishMessage(&events)
         } else if chunked {
             state = .chunkSize
@@ -273,29 +368,4 @@ public struct HTTPStreamParser: Sendable {
         if !isRequestSide, !requestMethods.isEmpty { requestMethods.removeFirst() }
         state = .startLine
     }
-
-    // MARK: - Helpers
-
-    /// False once the bytes cannot begin `HTTP/`.
-    static func hex(_ nibble: UInt8) -> UInt8 { nibble < 10 ? 0x30 + nibble : 0x57 + nibble }
-
-    static func couldBeStatusLine(_ line: [UInt8]) -> Bool {
-        let prefix: [UInt8] = Array("HTTP/".utf8)
-        var start = 0
-        while start < line.count, line[start] == 0x0d { start += 1 }  // stray CR of a blank line
-        if start == line.count { return true }
-        for (offset, byte) in line[start...].prefix(5).enumerated() where byte != prefix[offset] {
-            return false
-        }
-        return true
-    }
-
-    static func trimmed(_ bytes: ArraySlice<UInt8>) -> String {
-        var slice = bytes
-        while let first = slice.first, first == 0x20 || first == 0x09 { slice = slice.dropFirst() }
-        while let last = slice.last, last == 0x20 || last == 0x09 || last == 0x0d { slice = slice.dropLast() }
-        return zeekEscapedText(slice)
-    }
-
-    static func trimmed(_ bytes: [UInt8]) -> String { trimmed(bytes[...]) }
 }

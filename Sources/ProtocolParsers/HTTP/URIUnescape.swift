@@ -9,7 +9,11 @@ public enum URIUnescapeIssue: String, Hashable, Sendable {
 /// `%uXXXX` becomes two bytes, and invalid escapes are kept as written.
 /// - Returns: the unescaped bytes and the first issue noticed, if any.
 public func unescapeURI(_ raw: some Collection<UInt8>) -> (bytes: [UInt8], issue: URIUnescapeIssue?) {
-    let input = Array(raw)
+    raw.withContiguousStorageIfAvailable { unescapeURI(contiguous: $0) }
+        ?? Array(raw).withUnsafeBufferPointer { unescapeURI(contiguous: $0) }
+}
+
+private func unescapeURI(contiguous input: UnsafeBufferPointer<UInt8>) -> (bytes: [UInt8], issue: URIUnescapeIssue?) {
     var output: [UInt8] = []
     output.reserveCapacity(input.count)
     var issue: URIUnescapeIssue? = nil
@@ -60,4 +64,9 @@ func hexValue(_ byte: UInt8) -> UInt8? {
     case 0x61...0x66: return byte - 0x57
     default: return nil
     }
+}
+
+/// http.log's `uri` for a raw request target: `unescapeURI`, then `zeekEscapedText`.
+public func zeekEscapedUnescapedURI(_ raw: UnsafeBufferPointer<UInt8>) -> String {
+    zeekEscapedText(unescapeURI(raw).bytes)
 }
