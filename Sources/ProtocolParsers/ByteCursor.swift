@@ -73,16 +73,7 @@ public func zeekEscapedText(_ bytes: some Sequence<UInt8>) -> String {
     // of magnitude slower, and this runs for every DNS name and HTTP field.
     var utf8: [UInt8] = []
     utf8.reserveCapacity(bytes.underestimatedCount)
-    for byte in bytes {
-        if byte >= 0x20 && byte < 0x7f {
-            utf8.append(byte)
-        } else {
-            utf8.append(UInt8(ascii: "\\"))
-            utf8.append(UInt8(ascii: "x"))
-            utf8.append(hexByte(byte >> 4))
-            utf8.append(hexByte(byte & 0xf))
-        }
-    }
+    appendZeekEscaped(bytes, to: &utf8)
     return String(decoding: utf8, as: UTF8.self)
 }
 
@@ -106,6 +97,20 @@ public func asciiCaseInsensitiveEqual(_ text: String, _ lowercase: StaticString)
 }
 
 @inline(__always)
+/// Appends `bytes` as ``zeekEscapedText(_:)`` shows them (printable ASCII kept, others `\\xNN`).
+func appendZeekEscaped(_ bytes: some Sequence<UInt8>, to output: inout [UInt8]) {
+    for byte in bytes {
+        if byte >= 0x20 && byte < 0x7f {
+            output.append(byte)
+        } else {
+            output.append(UInt8(ascii: "\\"))
+            output.append(UInt8(ascii: "x"))
+            output.append(hexByte(byte >> 4))
+            output.append(hexByte(byte & 0xf))
+        }
+    }
+}
+
 func hexByte(_ nibble: UInt8) -> UInt8 {
     nibble < 10 ? 0x30 + nibble : 0x57 + nibble
 }

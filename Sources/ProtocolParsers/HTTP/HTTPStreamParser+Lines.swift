@@ -51,19 +51,8 @@ extension HTTPStreamParser {
 
     /// Appends `bytes` in Zeek's escaped form (`zeekEscapedText`).
     static func appendEscaped(_ bytes: UnsafeRawBufferPointer, to array: inout [UInt8]) {
-        for byte in bytes {
-            if byte >= 0x20 && byte < 0x7f {
-                array.append(byte)
-            } else {
-                array.append(UInt8(ascii: "\\"))
-                array.append(UInt8(ascii: "x"))
-                array.append(hex(byte >> 4))
-                array.append(hex(byte & 0xf))
-            }
-        }
+        appendZeekEscaped(bytes, to: &array)
     }
-
-    static func hex(_ nibble: UInt8) -> UInt8 { nibble < 10 ? 0x30 + nibble : 0x57 + nibble }
 
     /// False once the bytes cannot begin `HTTP/`.
     static func couldBeStatusLine(_ line: [UInt8]) -> Bool {
