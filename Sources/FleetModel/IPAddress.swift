@@ -84,16 +84,30 @@ extension IPAddress {
         }
     }
 
+    /// Dotted quad: four parts of one to three ASCII digits, each at most 255 (leading zeros
+    /// allowed). Read byte by byte: the detectors parse every DNS answer, most of them names.
     static func parseIPv4(_ text: Substring) -> UInt32? {
-        let parts = text.split(separator: ".", omittingEmptySubsequences: false)
-        guard parts.count == 4 else { return nil }
         var value: UInt32 = 0
-        for part in parts {
-            guard !part.isEmpty, part.count <= 3, part.allSatisfy({ $0.isASCII && $0.isNumber }),
-                  let octet = UInt32(part), octet <= 255 else { return nil }
-            value = value << 8 | octet
+        var octet: UInt32 = 0
+        var digits = 0
+        var dots = 0
+        for byte in text.utf8 {
+            if byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") {
+                digits += 1
+                guard digits <= 3 else { return nil }
+                octet = octet * 10 + UInt32(byte - UInt8(ascii: "0"))
+            } else if byte == UInt8(ascii: ".") {
+                guard digits > 0, octet <= 255, dots < 3 else { return nil }
+                value = value << 8 | octet
+                octet = 0
+                digits = 0
+                dots += 1
+            } else {
+                return nil
+            }
         }
-        return value
+        guard dots == 3, digits > 0, octet <= 255 else { return nil }
+        return value << 8 | octet
     }
 
     static func parseIPv6(_ text: Substring) -> (UInt64, UInt64)? {
