@@ -162,11 +162,9 @@ public struct DetectionEngine: Sendable {
     mutating func absorb(_ observations: [Finding]) -> [Finding] {
         var changedIDs: [String] = []
         for observation in observations where observation.severity >= configuration.minimumSeverity {
-            if var existing = stored[observation.id] {
-                if existing.merge(observation) {
-                    stored[observation.id] = existing
-                    changedIDs.append(observation.id)
-                }
+            if let index = stored.index(forKey: observation.id) {
+                // Merged where it is stored (a copy taken out and written back copied its lists).
+                if stored.values[index].merge(observation) { changedIDs.append(observation.id) }
             } else {
                 stored[observation.id] = observation
                 changedIDs.append(observation.id)
