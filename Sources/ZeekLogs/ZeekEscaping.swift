@@ -83,7 +83,6 @@ enum ZeekEscaping {
     /// Microseconds as a JSON number: six decimals with trailing zeros trimmed
     /// (at least one decimal kept), e.g. `1300475167.096535`, `120.0`.
     static func appendJSONSeconds(_ microseconds: Int64, to output: inout [UInt8]) {
-        let start = output.count
         appendSixDecimals(microseconds, to: &output)
         // Six decimals were written: trim zeros back to the first decimal at most.
         var trimmed = 0
@@ -91,7 +90,6 @@ enum ZeekEscaping {
             output.removeLast()
             trimmed += 1
         }
-        assert(output.count > start)
     }
 
     // MARK: - Numbers and addresses written as bytes

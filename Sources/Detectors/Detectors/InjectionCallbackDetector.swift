@@ -32,9 +32,6 @@ public struct InjectionCallbackDetector: Detector {
     public var configuration: Configuration
     private var pending: [Injection] = []
     private var recent: [String: (agent: String, conn: ConnRecord)] = [:]
-    /// Start and end of each `recent` connection (same keys): aging reads these small values
-    /// instead of copying every connection record out of `recent`.
-    private var recentTimes: [String: (start: NetworkTime, end: NetworkTime)] = [:]
     /// Last confirmed finding per key, so later injections naming the same callback update it.
     private var confirmed: [String: Finding] = [:]
     /// Callback connections already confirmed (agent/uid), followed past the window for their updates.
@@ -52,7 +49,6 @@ public struct InjectionCallbackDetector: Detector {
             default:
                 let key = agent + "/" + conn.uid
                 recent[key] = (agent, conn)
-                recentTimes[key] = (conn.ts, conn.ts + (conn.duration ?? .zero))
             }
         }
         var fresh: [Injection] = []
@@ -208,14 +204,10 @@ public struct InjectionCallbackDetector: Detector {
         pending.removeAll { $0.http.ts < horizon }
         if pending.count > configuration.maxPending { pending.removeFirst(pending.count - configuration.maxPending) }
         // The window first; the bounds then count what is left.
-        for key in Self.expired(recentTimes, keeping: { $0.end >= horizon }) {
+        for key in Self.expired(recent, keeping: { $0.conn.ts + ($0.conn.duration ?? .zero) >= horizon }) {
             recent[key] = nil
-            recentTimes[key] = nil
         }
-        for key in Self.oldest(recentTimes, over: configuration.maxRecentConnections, by: { $0.start }) {
-            recent[key] = nil
-            recentTimes[key] = nil
-        }
+        for key in Self.oldest(recent, over: configuration.maxRecentConnections, by: { $0.conn.ts }) { recent[key] = nil }
         for key in Self.expired(confirmed, keeping: { $0.lastSeen >= horizon }) { confirmed[key] = nil }
         for key in Self.expired(tracked, keeping: { confirmed[$0.key] != nil }) { tracked[key] = nil }
         for key in Self.oldest(confirmed, over: configuration.maxPending, by: { $0.lastSeen }) { confirmed[key] = nil }
