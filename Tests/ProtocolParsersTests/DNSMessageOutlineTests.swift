@@ -68,6 +68,9 @@ import Testing
             var iterator = outline.answers(in: raw)
             while let location = iterator.next() {
                 if let record = DNSMessageOutline.record(location, in: raw, ownerName: true) { answers.append(record) }
+                #expect(
+                    DNSMessageOutline.answerText(location, in: raw)
+                        == DNSMessageOutline.record(location, in: raw, ownerName: location.type == 47)?.zeekAnswerText)
             }
             #expect(answers == message.answers)
         }

@@ -133,8 +133,7 @@ public struct DNSAnalyzer: AppAnalyzer {
             var answers = message.answers(in: bytes)
             while let location = answers.next() {
                 // The owner name is shown only as a stand-in query, and in NSEC text.
-                guard let answer = DNSMessageOutline.record(location, in: bytes, ownerName: location.type == 47),
-                      let text = answer.zeekAnswerText else { continue }
+                guard let text = DNSMessageOutline.answerText(location, in: bytes) else { continue }
                 if info.record.query == nil { info.record.query = DNSMessageOutline.name(at: location.nameOffset, in: bytes) }
                 info.record.authoritative = header.authoritative
                 info.record.recursionAvailable = header.recursionAvailable
@@ -144,7 +143,7 @@ public struct DNSAnalyzer: AppAnalyzer {
                 }
                 if !text.isEmpty, info.record.answers.count < 1024 {
                     info.record.answers.append(text)
-                    info.record.ttls.append(answer.ttl)
+                    info.record.ttls.append(location.ttl)
                 }
             }
         }

@@ -1,3 +1,5 @@
+import FleetModel
+
 /// Where a question lies in a message: its fixed fields read, its name left in the wire bytes.
 public struct DNSQuestionLocation: Hashable, Sendable {
     /// Offset of the (possibly compressed) name in the message.
@@ -86,6 +88,27 @@ public struct DNSMessageOutline: Hashable, Sendable {
             name = text
         }
         return DNSResourceRecord(name: name, type: location.type, rclass: location.rclass, ttl: location.ttl, data: data)
+    }
+}
+
+extension DNSMessageOutline {
+    /// The `answers` entry Zeek's dns.log shows for the record at `location`: exactly
+    /// `record(location, in: bytes, ownerName: location.type == 47)?.zeekAnswerText`, with
+    /// A and AAAA answers (most of every reply) written straight from their bytes.
+    /// - Parameter bytes: the bytes the outline was made from.
+    public static func answerText(_ location: DNSRecordLocation, in bytes: UnsafeRawBufferPointer) -> String? {
+        let data = location.data
+        if data.lowerBound >= 0, data.upperBound <= bytes.count {
+            var cursor = ByteCursor(bytes, offset: data.lowerBound)
+            if location.type == 1, data.count == 4, let value = cursor.u32() {
+                return addressText(.v4(value))
+            }
+            if location.type == 28, data.count == 16, let a = cursor.u32(), let b = cursor.u32(),
+               let c = cursor.u32(), let d = cursor.u32() {
+                return addressText(.v6(UInt64(a) << 32 | UInt64(b), UInt64(c) << 32 | UInt64(d)))
+            }
+        }
+        return record(location, in: bytes, ownerName: location.type == 47)?.zeekAnswerText
     }
 }
 

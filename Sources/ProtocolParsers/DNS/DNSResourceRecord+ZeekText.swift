@@ -77,7 +77,15 @@ extension DNSResourceRecord {
 /// dotted tail for IPv4-mapped addresses), built as bytes without string interpolation:
 /// every A and AAAA record of every DNS reply goes through here.
 func addressText(_ address: IPAddress) -> String {
-    withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 64) { text in
+    if case .v4(let value) = address {
+        // At most 15 bytes: written in place into a small (inline) string.
+        return String(unsafeUninitializedCapacity: 15) { text in
+            var count = 0
+            appendDottedQuad(value, to: text, count: &count)
+            return count
+        }
+    }
+    return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 64) { text in
         var count = 0
         switch address {
         case .v4(let value):
@@ -88,13 +96,15 @@ func addressText(_ address: IPAddress) -> String {
                 appendDottedQuad(UInt32(truncatingIfNeeded: low), to: text, count: &count)
                 break
             }
-            func group(_ i: Int) -> UInt16 {
-                UInt16(truncatingIfNeeded: (i < 4 ? high : low) >> (48 - 16 * UInt64(i % 4)))
-            }
+            let groups = SIMD8<UInt16>(
+                UInt16(truncatingIfNeeded: high >> 48), UInt16(truncatingIfNeeded: high >> 32),
+                UInt16(truncatingIfNeeded: high >> 16), UInt16(truncatingIfNeeded: high),
+                UInt16(truncatingIfNeeded: low >> 48), UInt16(truncatingIfNeeded: low >> 32),
+                UInt16(truncatingIfNeeded: low >> 16), UInt16(truncatingIfNeeded: low))
             // Longest run of zero groups (length >= 2) becomes "::" (the first of equals).
             var bestStart = -1, bestLength = 0, runStart = -1, runLength = 0
             for i in 0..<8 {
-                if group(i) == 0 {
+                if groups[i] == 0 {
                     if runStart < 0 { runStart = i; runLength = 0 }
                     runLength += 1
                     if runLength > bestLength { bestStart = runStart; bestLength = runLength }
@@ -111,14 +121,13 @@ func addressText(_ address: IPAddress) -> String {
                     continue
                 }
                 if count > 0 && text[count - 1] != 0x3a { text[count] = 0x3a; count += 1 }
-                let value = group(i)
-                var started = false
-                for shift in stride(from: 12, through: 0, by: -4) {
-                    let nibble = UInt8(truncatingIfNeeded: value >> UInt16(shift)) & 0xf
-                    if nibble == 0 && !started && shift != 0 { continue }
-                    started = true
-                    text[count] = hexByte(nibble)
+                // Hex digits without leading zeros (at least one).
+                let value = groups[i]
+                var shift = max(0, (15 - value.leadingZeroBitCount) / 4 * 4)
+                while shift >= 0 {
+                    text[count] = hexByte(UInt8(truncatingIfNeeded: value >> UInt16(shift)) & 0xf)
                     count += 1
+                    shift -= 4
                 }
                 i += 1
             }
