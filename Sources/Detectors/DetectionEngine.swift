@@ -94,8 +94,7 @@ public struct DetectionEngine: Sendable {
         index(batch, agent: agent)
         var context = DetectionContext(
             agentID: agent, now: clock, noise: configuration.noise, names: names,
-            warmUpEnds: configuration.warmUp > .zero ? born + configuration.warmUp : nil,
-            prevalence: firstSeen.prevalence)
+            warmUpEnds: configuration.warmUp > .zero ? born + configuration.warmUp : nil)
         // Two detectors read the payload of every request: it is decoded and matched once.
         context.httpInspections = batch.http.map { CommandInjectionDetector.inspect($0) }
         var observations: [Finding] = []
@@ -105,9 +104,6 @@ public struct DetectionEngine: Sendable {
         observations += unexplained.ingest(batch, context: context)
         observations += beaconing.ingest(batch, context: context)
         observations += tunnelling.ingest(batch, context: context)
-        // The context's copy of the prevalence table shares its storage: dropped first, or the
-        // detector's update below would copy the whole table (every batch).
-        context.prevalence = DestinationPrevalence()
         observations += firstSeen.ingest(batch, context: context)
         return absorb(observations)
     }

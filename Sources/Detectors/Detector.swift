@@ -10,22 +10,18 @@ public struct DetectionContext: Sendable {
     public var names: DNSAnswerIndex
     /// End of the agent's warm-up period (nil: no warm-up). Before it, unexplained destinations are not alarms.
     public var warmUpEnds: NetworkTime?
-    /// Fleet-wide prevalence: how many agents contacted a destination, and how many agents exist.
-    public var prevalence: DestinationPrevalence
     /// `CommandInjectionDetector.inspect` of each of the batch's HTTP records (same order, headers
     /// included), when the engine computed them once for every detector that needs them.
     public var httpInspections: [(match: PayloadMatch, field: String)?]?
 
     public init(
-        agentID: String, now: NetworkTime, noise: NoiseModel, names: DNSAnswerIndex, warmUpEnds: NetworkTime?,
-        prevalence: DestinationPrevalence
+        agentID: String, now: NetworkTime, noise: NoiseModel, names: DNSAnswerIndex, warmUpEnds: NetworkTime?
     ) {
         self.agentID = agentID
         self.now = now
         self.noise = noise
         self.names = names
         self.warmUpEnds = warmUpEnds
-        self.prevalence = prevalence
     }
 
     /// Whether a record at `time` falls in the agent's warm-up period.

@@ -145,8 +145,7 @@ import Testing
         names.add(name: "www.example.com", for: publicHost, ttl: 300, at: StoryBuilder.time(0), agent: "a", source: .dns)
         func context(_ agent: String) -> DetectionContext {
             DetectionContext(
-                agentID: agent, now: StoryBuilder.time(10), noise: NoiseModel(), names: names, warmUpEnds: nil,
-                prevalence: DestinationPrevalence())
+                agentID: agent, now: StoryBuilder.time(10), noise: NoiseModel(), names: names, warmUpEnds: nil)
         }
         let at = StoryBuilder.time(10)
         #expect(context("a").explains(privateHost, at: at))

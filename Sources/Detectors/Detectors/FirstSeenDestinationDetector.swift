@@ -16,7 +16,7 @@ public struct FirstSeenDestinationDetector: Detector {
     }
 
     public var configuration: Configuration
-    /// Learnt destinations (shared by the engine into ``DetectionContext/prevalence``).
+    /// Learnt destinations: how many agents contacted each, and how many agents exist.
     public private(set) var prevalence = DestinationPrevalence()
 
     public init(configuration: Configuration = Configuration()) { self.configuration = configuration }
