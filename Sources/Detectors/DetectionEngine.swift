@@ -34,10 +34,12 @@ public struct DetectionEngine: Sendable {
 
         public init() {}
 
-        /// Defaults for analysing one capture: no warm-up.
+        /// Defaults for analysing one capture: no warm-up, and room for every finding of a large
+        /// capture (they are the output; an aggregator's engine keeps fewer, having stored the rest).
         public static var offline: Configuration {
             var configuration = Configuration()
             configuration.warmUp = .zero
+            configuration.maxFindings = 1_000_000
             return configuration
         }
     }
@@ -46,6 +48,8 @@ public struct DetectionEngine: Sendable {
     public private(set) var names: DNSAnswerIndex
     private var agentFirstSeen: [String: NetworkTime] = [:]
     private var stored: [String: Finding] = [:]
+    /// Findings dropped from ``findings`` at the `maxFindings` limit (least recently seen first).
+    public private(set) var findingsEvicted = 0
     private var clock: NetworkTime = .zero
 
     private var longConnection: LongConnectionDetector
@@ -167,10 +171,14 @@ public struct DetectionEngine: Sendable {
             }
         }
         if stored.count > configuration.maxFindings {
-            // Evict down to 90 % so the sort is amortised over many inserts.
+            // Evict down to 90 % so the sort is amortised over many inserts; the sort moves keys,
+            // not whole findings.
             let target = configuration.maxFindings - configuration.maxFindings / 10
-            let ordered = stored.values.sorted { ($0.lastSeen, $0.severity) < ($1.lastSeen, $1.severity) }
-            for finding in ordered.prefix(stored.count - target) { stored[finding.id] = nil }
+            let ordered = stored.values.map { (lastSeen: $0.lastSeen, severity: $0.severity, id: $0.id) }
+                .sorted { ($0.lastSeen, $0.severity) < ($1.lastSeen, $1.severity) }
+            let excess = stored.count - target
+            for key in ordered.prefix(excess) { stored[key.id] = nil }
+            findingsEvicted += excess
         }
         var seen: Set<String> = []
         return changedIDs.filter { seen.insert($0).inserted }.compactMap { stored[$0] }

@@ -63,6 +63,9 @@ extension Fleetctl {
             "A VPC CIDR of the captured host (repeatable); traffic inside it is intra-VPC.", valueName: "cidr"))
         public var vpcCidr: [String] = []
 
+        @Option(name: .long, help: "Most findings kept; beyond it the least recently seen are dropped (and counted).")
+        public var maxFindings: Int = DetectionEngine.Configuration.offline.maxFindings
+
         /// How findings are printed.
         public enum FindingsOutput: String, ExpressibleByArgument, Sendable {
             case table, json, none
@@ -80,6 +83,7 @@ extension Fleetctl {
                 throw ValidationError("--interim-interval must be 0 or a positive number of seconds")
             }
             guard maxFlows > 0 else { throw ValidationError("--max-flows must be positive") }
+            guard maxFindings > 0 else { throw ValidationError("--max-findings must be positive") }
             for text in vpcCidr where CIDR(text) == nil {
                 throw ValidationError("--vpc-cidr: not a CIDR: \(text)")
             }
@@ -109,6 +113,7 @@ extension Fleetctl {
             options.pipeline.flows.icmpInactivityTimeout = Self.duration(icmpTimeout)
             options.pipeline.flows.maxFlows = maxFlows
             options.pipeline.flows.interimInterval = interimInterval > 0 ? Self.duration(interimInterval) : nil
+            options.detection?.maxFindings = maxFindings
             if output == .none { options.detection = nil }
             let terminal = isatty(STDERR_FILENO) != 0
             if progress || terminal {
@@ -166,6 +171,9 @@ extension Fleetctl {
             var text = "packets \(summary.packets)  bytes \(summary.bytes)  flows \(summary.flows)  weirds \(summary.weirds)\n"
             for log in ["conn", "dns", "http", "ssl", "weird"] {
                 text += "\(log).log".padding(toLength: 10, withPad: " ", startingAt: 0) + "\(summary.rows[log, default: 0]) rows\n"
+            }
+            if summary.findingsEvicted > 0 {
+                text += "findings dropped at the --max-findings limit: \(summary.findingsEvicted) (least recently seen first)\n"
             }
             text += "elapsed " + String(format: "%.3f", seconds) + " s  "
                 + String(format: "%.0f", summary.packetsPerSecond) + " packets/s\n"

@@ -69,6 +69,8 @@ public struct OfflineAnalysis {
         public var damage: String?
         public var elapsed: Duration = .zero
         public var statistics = PipelineStatistics()
+        /// Findings dropped at the detection engine's `maxFindings` limit (least recently seen first).
+        public var findingsEvicted = 0
 
         public init() {}
 
@@ -167,6 +169,7 @@ public struct OfflineAnalysis {
         summary.statistics = pipeline.statistics
         summary.flows = summary.statistics.flows.flowsCreated
         summary.elapsed = start.duration(to: clock.now)
+        summary.findingsEvicted = engine?.findingsEvicted ?? 0
         return Result(summary: summary, records: collected, findings: engine?.findings ?? [])
     }
 

@@ -117,6 +117,32 @@ import Testing
         #expect(engine.findings.isEmpty)
     }
 
+    /// At `maxFindings` the least recently seen findings are dropped, and every drop is counted.
+    @Test func findingsBeyondTheLimitAreDroppedOldestFirstAndCounted() {
+        var configuration = Self.storyConfiguration(warmUp: .zero)
+        configuration.maxFindings = 10
+        var engine = DetectionEngine(configuration: configuration)
+        var unlimited = DetectionEngine(configuration: Self.storyConfiguration(warmUp: .zero))
+        for index in 0..<40 {
+            // One connection a batch to a new public address nothing explains.
+            let destination = IPAddress.v4(0x5db8_0000 | UInt32(index + 1))
+            var batch = RecordBatch()
+            batch.conns = [StoryBuilder.conn(
+                "C\(index)", at: Double(10 * index), StoryBuilder.vm, 40000, destination, 8080, duration: 1)]
+            _ = engine.ingest(batch, agent: "vm-api")
+            _ = unlimited.ingest(batch, agent: "vm-api")
+        }
+        let all = unlimited.findings
+        #expect(all.count > 20)
+        #expect(unlimited.findingsEvicted == 0)
+        #expect(engine.findings.count <= 10)
+        #expect(engine.findings.count + engine.findingsEvicted == all.count)
+        // What is kept is the most recently seen.
+        let newest = all.map(\.lastSeen).sorted().suffix(engine.findings.count)
+        #expect(engine.findings.allSatisfy { $0.lastSeen >= newest.first ?? .zero })
+        #expect(DetectionEngine.Configuration.offline.maxFindings >= 1_000_000)
+    }
+
     @Test func replayIsDeterministic() {
         let (a, _) = Self.replay(Self.storyConfiguration())
         let (b, _) = Self.replay(Self.storyConfiguration())

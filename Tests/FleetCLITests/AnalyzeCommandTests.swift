@@ -39,11 +39,13 @@ struct AnalyzeCommandTests {
         #expect(options.pipeline.flows.maxFlows == 10)
         #expect(options.pipeline.flows.interimInterval == .seconds(60))
         #expect(try Fleetctl.Analyze.parse(["--ignore-checksums", "a.pcap"]).ignoreChecksums)
+        #expect(try Fleetctl.Analyze.parse(["--max-findings", "7", "a.pcap"]).options.detection?.maxFindings == 7)
+        #expect(try Fleetctl.Analyze.parse(["a.pcap"]).options.detection?.maxFindings == 1_000_000)
     }
 
     @Test(arguments: [
         [String](), ["--format", "xml", "a.pcap"], ["--tcp-timeout", "-1", "a.pcap"], ["--max-flows", "0", "a.pcap"],
-        ["--interim-interval", "-5", "a.pcap"], ["--bogus", "a.pcap"],
+        ["--interim-interval", "-5", "a.pcap"], ["--max-findings", "0", "a.pcap"], ["--bogus", "a.pcap"],
     ])
     func rejectsBadArguments(arguments: [String]) {
         #expect(throws: (any Error).self) { try Fleetctl.Analyze.parse(arguments) }
@@ -62,6 +64,9 @@ struct AnalyzeCommandTests {
         #expect(text.hasPrefix("packets 10  bytes 0  flows 0  weirds 1\n"))
         #expect(text.contains("conn.log  3 rows\n"))
         #expect(text.contains("dns.log   0 rows\n"))
+        #expect(!text.contains("findings dropped"))
+        summary.findingsEvicted = 12
+        #expect(Fleetctl.Analyze.summaryText(summary).contains("findings dropped at the --max-findings limit: 12"))
     }
 }
 
