@@ -74,9 +74,11 @@ public struct DetectionEngine: Sendable {
 
     /// All current findings, most severe first, then by first-seen time and id.
     public var findings: [Finding] {
-        stored.values.sorted {
-            ($1.severity, $0.firstSeen, $0.id) < ($0.severity, $1.firstSeen, $1.id)
-        }
+        // Positions are sorted, not the (large) findings themselves.
+        let values = Array(stored.values)
+        return values.indices.sorted { a, b in
+            (values[b].severity, values[a].firstSeen, values[a].id) < (values[a].severity, values[b].firstSeen, values[b].id)
+        }.map { values[$0] }
     }
 
     /// The stored finding with `id`.

@@ -37,10 +37,12 @@ public enum FindingFormatter {
     }
 
     static func sorted(_ findings: [Finding]) -> [Finding] {
-        findings.sorted { lhs, rhs in
-            if lhs.severity != rhs.severity { return lhs.severity > rhs.severity }
-            if lhs.score != rhs.score { return lhs.score > rhs.score }
-            return lhs.id < rhs.id
-        }
+        // Positions are sorted, not the (large) findings themselves.
+        findings.indices.sorted { a, b in
+            let lhs = findings[a].severity, rhs = findings[b].severity
+            if lhs != rhs { return lhs > rhs }
+            if findings[a].score != findings[b].score { return findings[a].score > findings[b].score }
+            return findings[a].id < findings[b].id
+        }.map { findings[$0] }
     }
 }

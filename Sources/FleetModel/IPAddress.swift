@@ -110,45 +110,89 @@ extension IPAddress {
         return value << 8 | octet
     }
 
+    /// RFC 4291 text: eight groups of one to four hex digits, one `::` for a run of zero groups,
+    /// an optional dotted-quad tail. Read byte by byte: the detectors try every DNS answer.
     static func parseIPv6(_ text: Substring) -> (UInt64, UInt64)? {
-        guard text.contains(":"), text.count <= 45 else { return nil }
-        var head: [UInt16] = []
-        var tail: [UInt16] = []
-        var halves: [String] = [String(text)]
-        if let gap = text.firstRange(of: "::") {
-            let after = text[gap.upperBound...]
-            guard after.firstRange(of: "::") == nil, !after.hasPrefix(":") else { return nil }
-            halves = [String(text[..<gap.lowerBound]), String(after)]
+        let utf8 = text.utf8
+        guard utf8.count <= 45, utf8.contains(UInt8(ascii: ":")) else { return nil }
+        if let parsed = utf8.withContiguousStorageIfAvailable({ parseIPv6(bytes: $0) }) { return parsed }
+        return Array(utf8).withUnsafeBufferPointer { parseIPv6(bytes: $0) }
+    }
+
+    private static func parseIPv6(bytes b: UnsafeBufferPointer<UInt8>) -> (UInt64, UInt64)? {
+        let colon = UInt8(ascii: ":")
+        let n = b.count
+        var words = SIMD8<UInt16>()
+        var count = 0
+        var gap = -1
+        var i = 0
+        if n >= 2, b[0] == colon, b[1] == colon {
+            gap = 0
+            i = 2
+            if i < n, b[i] == colon { return nil }
+        } else if n > 0, b[0] == colon {
+            return nil
         }
-        func groups(_ part: String, allowV4Tail: Bool) -> [UInt16]? {
-            if part.isEmpty { return [] }
-            var result: [UInt16] = []
-            let pieces = part.split(separator: ":", omittingEmptySubsequences: false)
-            for (index, piece) in pieces.enumerated() {
-                if allowV4Tail, index == pieces.count - 1, piece.contains(".") {
-                    guard let v4 = parseIPv4(piece) else { return nil }
-                    result.append(UInt16(v4 >> 16))
-                    result.append(UInt16(v4 & 0xffff))
-                    continue
-                }
-                guard !piece.isEmpty, piece.count <= 4, let group = UInt16(piece, radix: 16) else { return nil }
-                result.append(group)
+        while i < n {
+            var end = i
+            var dotted = false
+            while end < n, b[end] != colon {
+                if b[end] == UInt8(ascii: ".") { dotted = true }
+                end += 1
             }
-            return result
+            if dotted {
+                // A dotted quad only as the last piece, taking two groups.
+                guard end == n, count <= 6,
+                      let v4 = parseIPv4(Substring(decoding: UnsafeBufferPointer(rebasing: b[i..<end]), as: UTF8.self))
+                else { return nil }
+                words[count] = UInt16(truncatingIfNeeded: v4 >> 16)
+                words[count + 1] = UInt16(truncatingIfNeeded: v4)
+                count += 2
+                break
+            }
+            guard end - i >= 1, end - i <= 4, count < 8 else { return nil }
+            var value: UInt16 = 0
+            for index in i..<end {
+                guard let digit = hexValue(b[index]) else { return nil }
+                value = value << 4 | UInt16(digit)
+            }
+            words[count] = value
+            count += 1
+            if end == n { break }
+            // At a colon: "::" (once, not followed by a third colon) or a separator before a group.
+            if end + 1 < n, b[end + 1] == colon {
+                guard gap < 0 else { return nil }
+                gap = count
+                i = end + 2
+                if i < n, b[i] == colon { return nil }
+            } else {
+                i = end + 1
+                guard i < n else { return nil }
+            }
         }
-        if halves.count == 2 {
-            guard let h = groups(halves[0], allowV4Tail: false), let t = groups(halves[1], allowV4Tail: true),
-                  h.count + t.count <= 7 else { return nil }
-            head = h
-            tail = t
+        if gap >= 0 {
+            guard count <= 7 else { return nil }
+            // The groups after the gap move to the end; the gap is zeros.
+            let tail = count - gap
+            var expanded = SIMD8<UInt16>()
+            for index in 0..<gap { expanded[index] = words[index] }
+            for index in 0..<tail { expanded[8 - tail + index] = words[gap + index] }
+            words = expanded
         } else {
-            guard let h = groups(halves[0], allowV4Tail: true), h.count == 8 else { return nil }
-            head = h
+            guard count == 8 else { return nil }
         }
-        let all = head + [UInt16](repeating: 0, count: 8 - head.count - tail.count) + tail
         var high: UInt64 = 0, low: UInt64 = 0
-        for i in 0..<4 { high = high << 16 | UInt64(all[i]) }
-        for i in 4..<8 { low = low << 16 | UInt64(all[i]) }
+        for index in 0..<4 { high = high << 16 | UInt64(words[index]) }
+        for index in 4..<8 { low = low << 16 | UInt64(words[index]) }
         return (high, low)
+    }
+
+    private static func hexValue(_ byte: UInt8) -> UInt8? {
+        switch byte {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): return byte - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): return byte - UInt8(ascii: "a") + 10
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): return byte - UInt8(ascii: "A") + 10
+        default: return nil
+        }
     }
 }

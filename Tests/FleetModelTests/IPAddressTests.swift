@@ -69,3 +69,76 @@ import Testing
         }
     }
 }
+
+/// The byte-level IPv6 parser against the split-based one it replaced (made strict: that one
+/// took a sign before a group, as `UInt16(_:radix:)` does).
+@Suite struct IPv6ParserTests {
+    static func reference(_ text: String) -> (UInt64, UInt64)? {
+        guard text.contains(":"), text.count <= 45 else { return nil }
+        var halves = [text]
+        if let gap = text.firstRange(of: "::") {
+            let after = text[gap.upperBound...]
+            guard after.firstRange(of: "::") == nil, !after.hasPrefix(":") else { return nil }
+            halves = [String(text[..<gap.lowerBound]), String(after)]
+        }
+        func groups(_ part: String, allowV4Tail: Bool) -> [UInt16]? {
+            if part.isEmpty { return [] }
+            var result: [UInt16] = []
+            let pieces = part.split(separator: ":", omittingEmptySubsequences: false)
+            for (index, piece) in pieces.enumerated() {
+                if allowV4Tail, index == pieces.count - 1, piece.contains(".") {
+                    guard case .v4(let v4) = IPAddress(piece), !piece.contains(":") else { return nil }
+                    result += [UInt16(v4 >> 16), UInt16(v4 & 0xffff)]
+                    continue
+                }
+                guard !piece.isEmpty, piece.count <= 4, piece.allSatisfy(\.isHexDigit),
+                      let group = UInt16(piece, radix: 16) else { return nil }
+                result.append(group)
+            }
+            return result
+        }
+        var all: [UInt16]
+        if halves.count == 2 {
+            guard let head = groups(halves[0], allowV4Tail: false), let tail = groups(halves[1], allowV4Tail: true),
+                  head.count + tail.count <= 7 else { return nil }
+            all = head + [UInt16](repeating: 0, count: 8 - head.count - tail.count) + tail
+        } else {
+            guard let head = groups(halves[0], allowV4Tail: true), head.count == 8 else { return nil }
+            all = head
+        }
+        return (all[0..<4].reduce(0) { $0 << 16 | UInt64($1) }, all[4..<8].reduce(0) { $0 << 16 | UInt64($1) })
+    }
+
+    @Test func agreesWithTheSplitParser() {
+        var texts = [
+            "::", "::1", "1::", "1::2", ":1::", "1:::2", "::1::", "1:2:3:4:5:6:7:8", "1:2:3:4:5:6:7:8:9", "1:2:3:4:5:6:7::",
+            "::2:3:4:5:6:7:8", "1:2:3:4:5:6:7", "::ffff:1.2.3.4", "1:2:3:4:5:6:1.2.3.4", "1:2:3:4:5:6:7:1.2.3.4",
+            "1.2.3.4::", "::1.2.3.4:5", "12345::", "+1::", "-0::", "FE80::1", "fe80::0217:f2ff:fed7:cf65", "1:", ":1",
+            "1::2:", "::1.2.3", "::256.1.1.1", "edge19.cdn.example.net", "a:b", "2001:db8::1 ", "::\u{301}1",
+        ]
+        var state: UInt64 = 0x6eed
+        let alphabet = Array("0123456789abcdefF:::::....x+".utf8)
+        for _ in 0..<30_000 {
+            var bytes: [UInt8] = []
+            for _ in 0..<Int(state % 24) {
+                state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+                bytes.append(alphabet[Int(state >> 33) % alphabet.count])
+            }
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            texts.append(String(decoding: bytes, as: UTF8.self))
+        }
+        var accepted = 0
+        for text in texts {
+            var parsed: (UInt64, UInt64)?
+            switch IPAddress(text) {
+            case .v6(let high, let low): parsed = (high, low)
+            case .v4: continue  // a dotted quad has no colon: both parsers reject it as IPv6
+            case nil: parsed = nil
+            }
+            let expected = Self.reference(text)
+            #expect(parsed?.0 == expected?.0 && parsed?.1 == expected?.1, "\(text.debugDescription)")
+            if expected != nil { accepted += 1 }
+        }
+        #expect(accepted > 100)
+    }
+}
