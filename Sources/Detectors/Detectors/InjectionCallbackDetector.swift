@@ -31,7 +31,16 @@ public struct InjectionCallbackDetector: Detector {
 
     public var configuration: Configuration
     private var pending: [Injection] = []
-    private var recent: [String: (agent: String, conn: ConnRecord)] = [:]
+    /// A connection that may turn out to be a callback, with the times aging reads (a struct, not a
+    /// tuple: a tuple in a generic dictionary is copied through the runtime's tuple witnesses).
+    struct RecentConnection {
+        var agent: String
+        var conn: ConnRecord
+        var start: NetworkTime
+        var end: NetworkTime
+    }
+
+    private var recent: [String: RecentConnection] = [:]
     /// Last confirmed finding per key, so later injections naming the same callback update it.
     private var confirmed: [String: Finding] = [:]
     /// Callback connections already confirmed (agent/uid), followed past the window for their updates.
@@ -48,7 +57,7 @@ public struct InjectionCallbackDetector: Detector {
             case .cloudService, .linkLocal, .nonRoutable: continue
             default:
                 let key = agent + "/" + conn.uid
-                recent[key] = (agent, conn)
+                recent[key] = RecentConnection(agent: agent, conn: conn, start: conn.ts, end: conn.ts + (conn.duration ?? .zero))
             }
         }
         var fresh: [Injection] = []
@@ -204,10 +213,10 @@ public struct InjectionCallbackDetector: Detector {
         pending.removeAll { $0.http.ts < horizon }
         if pending.count > configuration.maxPending { pending.removeFirst(pending.count - configuration.maxPending) }
         // The window first; the bounds then count what is left.
-        for key in Self.expired(recent, keeping: { $0.conn.ts + ($0.conn.duration ?? .zero) >= horizon }) {
+        for key in Self.expired(recent, keeping: { $0.end >= horizon }) {
             recent[key] = nil
         }
-        for key in Self.oldest(recent, over: configuration.maxRecentConnections, by: { $0.conn.ts }) { recent[key] = nil }
+        for key in Self.oldest(recent, over: configuration.maxRecentConnections, by: { $0.start }) { recent[key] = nil }
         for key in Self.expired(confirmed, keeping: { $0.lastSeen >= horizon }) { confirmed[key] = nil }
         for key in Self.expired(tracked, keeping: { confirmed[$0.key] != nil }) { tracked[key] = nil }
         for key in Self.oldest(confirmed, over: configuration.maxPending, by: { $0.lastSeen }) { confirmed[key] = nil }
