@@ -22,6 +22,34 @@ import Testing
         #expect(matched > 0)
     }
 
+    /// The idiom guard never hides an idiom `findIdioms` would find in an unchained text.
+    @Test func idiomGuardIsSound() {
+        let words = [
+            "bash", "-i", "sh", "nc", "ncat", "netcat", "-e", "-c", "mkfifo", "socat", "exec:", "python", "socket",
+            "pty.spawn", "curl", "wget", "|", ">&", "0>", "<&", "2>&1", "/dev/tcp/", "/dev/udp/", "base64", "-d", ";", "(",
+            ")", " ", " ", " ", "x", "/bin/", "Mozilla/5.0", "e", "c", "-",
+        ]
+        var seed: UInt64 = 0x0dd_ba11
+        var found = 0
+        var texts = PayloadMatcherTests.malicious.map { PayloadDecoder.percentDecoded(uri: $0.uri).bytes }
+            .map { String(decoding: $0, as: UTF8.self) }
+        for _ in 0..<20_000 {
+            var text = ""
+            for _ in 0..<(4 + Int(seed % 12)) {
+                seed = seed &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+                text += words[Int(seed >> 33) % words.count]
+            }
+            texts.append(text)
+        }
+        for text in texts {
+            let lower = text.lowercased()
+            let idioms = PayloadMatcher.findIdioms(lower, chained: false)
+            if !idioms.isEmpty { found += 1 }
+            #expect(idioms.isEmpty || PayloadMatcher.mayHoldIdiom(lower), "\(text.debugDescription)")
+        }
+        #expect(found > 100)
+    }
+
     @Test func prefilterPassesEveryMaliciousCase() {
         for item in PayloadMatcherTests.malicious {
             #expect(PayloadMatcher.mayContainPayload(PayloadDecoder.percentDecoded(uri: item.uri).bytes))

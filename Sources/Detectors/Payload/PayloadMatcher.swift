@@ -57,7 +57,7 @@ public enum PayloadMatcher {
             chained = true
             techniques.append("chain:" + chain)
         }
-        let idioms = findIdioms(lower, chained: chained)
+        let idioms = chained || mayHoldIdiom(lower) ? findIdioms(lower, chained: chained) : []
         techniques += idioms
         if !lower.containsText("() {"), !chained, idioms.isEmpty { return nil }
         if lower.containsText("() {") { techniques.append("shellshock") }
@@ -136,6 +136,15 @@ public enum PayloadMatcher {
     }
 
     // MARK: Idioms
+
+    /// Text without any of these holds no idiom `findIdioms` finds unless the request is chained
+    /// (then `bash -i` needs no redirect): each idiom needs one of them. Most header values (a
+    /// browser's User-Agent has `;` and parentheses, which let it past the byte pre-filter) stop here.
+    static let idiomWords = ["/dev/", ">&", "0>", "<&", "|", "nc", "netcat", "mkfifo", "socat", "socket"]
+
+    static func mayHoldIdiom(_ lower: String) -> Bool {
+        idiomWords.contains { lower.containsUTF8($0) }
+    }
 
     static func tokens(_ lower: String) -> [String] {
         lower.split(whereSeparator: { " \n;&|()`'\",{}".contains($0) }).map { token in
