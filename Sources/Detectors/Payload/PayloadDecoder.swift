@@ -100,6 +100,18 @@ public enum PayloadDecoder {
 
     /// Replaces IFS tricks and tabs by spaces and collapses runs of spaces.
     static func normalizeShell(_ text: String, steps: inout Steps) -> String {
+        // Every IFS trick starts with `$`; without it, a tab or two adjacent spaces nothing changes
+        // (the usual case, answered by one byte scan).
+        var previous: UInt8 = 0
+        var unchanged = true
+        for byte in text.utf8 {
+            if byte == UInt8(ascii: "$") || byte == UInt8(ascii: "\t") || (byte == 0x20 && previous == 0x20) {
+                unchanged = false
+                break
+            }
+            previous = byte
+        }
+        if unchanged { return text }
         var result = text
         for token in ["${IFS}", "$IFS$9", "${IFS%??}", "$IFS"] where result.firstRange(of: token) != nil {
             steps.ifsEvasion = true
@@ -119,8 +131,7 @@ public enum PayloadDecoder {
 
     /// Finds `echo BLOB | base64 -d` / `base64 -d <<< BLOB` and appends the decoded blobs (one level deep).
     static func expandBase64(_ text: String, steps: inout Steps) -> String {
-        let lower = text.lowercased()
-        guard lower.firstRange(of: "base64") != nil else { return text }
+        guard mentionsBase64(text) else { return text }
         var decodedParts: [String] = []
         let tokens = text.split(whereSeparator: { " |;&<>()`\n".contains($0) })
         for token in tokens {
@@ -139,6 +150,20 @@ public enum PayloadDecoder {
         let inner = decodedParts.map { normalizeShell($0, steps: &steps2) }
         if steps2.ifsEvasion { steps.ifsEvasion = true }
         return ([text] + inner).joined(separator: "\n")
+    }
+
+    /// Whether the lower-cased text contains "base64" (for ASCII text, answered by bytes).
+    static func mentionsBase64(_ text: String) -> Bool {
+        guard text.utf8.allSatisfy({ $0 < 0x80 }) else { return text.lowercased().firstRange(of: "base64") != nil }
+        let needle = Array("base64".utf8)
+        let bytes = Array(text.utf8)
+        guard bytes.count >= needle.count else { return false }
+        return (0...(bytes.count - needle.count)).contains { start in
+            needle.indices.allSatisfy { index in
+                let byte = bytes[start + index]
+                return (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") ? byte | 0x20 : byte) == needle[index]
+            }
+        }
     }
 
     /// Decodes standard or URL-safe base64, padding optional. Nil on any invalid character.
