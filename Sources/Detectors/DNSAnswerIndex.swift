@@ -125,15 +125,16 @@ public struct DNSAnswerIndex: Sendable {
     /// Drops expired entries, then the oldest addresses while over capacity.
     public mutating func prune(now: NetworkTime) {
         insertsSincePrune = 0
-        var kept: [IPAddress: [Entry]] = [:]
-        for (address, list) in entries {
-            let live = list.filter { $0.expiry >= now }
-            if !live.isEmpty { kept[address] = live }
+        // In place: rebuilding the table copied every list and grew a new table step by step.
+        var emptied: [IPAddress] = []
+        for index in entries.indices where entries.values[index].contains(where: { $0.expiry < now }) {
+            entries.values[index].removeAll { $0.expiry < now }
+            if entries.values[index].isEmpty { emptied.append(entries.keys[index]) }
         }
-        if kept.count > capacity {
-            let ordered = kept.map { ($0.key, $0.value.map(\.expiry).max() ?? now) }.sorted { $0.1 < $1.1 }
-            for (address, _) in ordered.prefix(kept.count - capacity) { kept[address] = nil }
+        for address in emptied { entries[address] = nil }
+        if entries.count > capacity {
+            let ordered = entries.map { ($0.key, $0.value.map(\.expiry).max() ?? now) }.sorted { $0.1 < $1.1 }
+            for (address, _) in ordered.prefix(entries.count - capacity) { entries[address] = nil }
         }
-        entries = kept
     }
 }

@@ -75,6 +75,13 @@ import Testing
         #expect(index.explanation(for: address, at: t0)?.name == "github.com")
         index.prune(now: t0 + .seconds(200))
         #expect(index.count == 0)
+        // An address keeps its live names and loses the expired ones.
+        index.add(name: "short.example", for: address, ttl: 60, at: t0, agent: "a", source: .dns)
+        index.add(name: "long.example", for: address, ttl: 600, at: t0, agent: "a", source: .dns)
+        index.add(name: "gone.example", for: .v4(7), ttl: 10, at: t0, agent: "a", source: .dns)
+        index.prune(now: t0 + .seconds(200))
+        #expect(index.count == 1)
+        #expect(index.names(for: address) == ["long.example"])
     }
 
     @Test func answerIndexIsBounded() {
