@@ -71,25 +71,14 @@ public struct DNSTunnellingDetector: Detector {
                 !configuration.ignoredSuffixes.contains(where: { registered == $0 || registered.hasSuffix("." + $0) })
             else { continue }
             let key = context.agentID + "/" + registered
-            var stats =
-                domains[key] ?? Stats(start: record.ts, last: record.ts, resolver: record.id, proto: record.proto)
-            if record.ts - stats.start > configuration.window {
-                stats = Stats(start: record.ts, last: record.ts, resolver: record.id, proto: record.proto)
+            // Updated in place: a copy taken out and stored back copied the subdomain set every query.
+            if let index = domains.index(forKey: key), record.ts - domains.values[index].start <= configuration.window {
+                Self.count(record, query: query, subdomain: subdomain, configuration: configuration, into: &domains.values[index])
+            } else {
+                var stats = Stats(start: record.ts, last: record.ts, resolver: record.id, proto: record.proto)
+                Self.count(record, query: query, subdomain: subdomain, configuration: configuration, into: &stats)
+                domains[key] = stats
             }
-            stats.last = max(stats.last, record.ts)
-            stats.queries += 1
-            if !subdomain.isEmpty, stats.subdomains.count < configuration.maxTracked {
-                stats.subdomains.insert(subdomain)
-            }
-            let labels = subdomain.split(separator: ".")
-            if labels.contains(where: { $0.count >= configuration.longLabel }) { stats.long += 1 }
-            if labels.contains(where: { $0.count >= 16 && Statistics.shannonEntropy($0) >= configuration.entropyBits })
-            {
-                stats.entropic += 1
-                if stats.example.isEmpty { stats.example = String(query.prefix(255)) }
-            }
-            if record.qtype == 16 { stats.txt += 1 }
-            domains[key] = stats
             touched.insert(key)
         }
         if domains.count > configuration.maxDomains {
@@ -97,6 +86,23 @@ public struct DNSTunnellingDetector: Detector {
             for (key, _) in ordered.prefix(domains.count - configuration.maxDomains) { domains[key] = nil }
         }
         return touched.sorted().compactMap { evaluate(key: $0, context: context) }
+    }
+
+    private static func count(
+        _ record: DNSRecord, query: String, subdomain: String, configuration: Configuration, into stats: inout Stats
+    ) {
+        stats.last = max(stats.last, record.ts)
+        stats.queries += 1
+        if !subdomain.isEmpty, stats.subdomains.count < configuration.maxTracked {
+            stats.subdomains.insert(subdomain)
+        }
+        let labels = subdomain.split(separator: ".")
+        if labels.contains(where: { $0.count >= configuration.longLabel }) { stats.long += 1 }
+        if labels.contains(where: { $0.count >= 16 && Statistics.shannonEntropy($0) >= configuration.entropyBits }) {
+            stats.entropic += 1
+            if stats.example.isEmpty { stats.example = String(query.prefix(255)) }
+        }
+        if record.qtype == 16 { stats.txt += 1 }
     }
 
     func evaluate(key: String, context: DetectionContext) -> Finding? {
