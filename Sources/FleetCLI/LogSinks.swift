@@ -38,15 +38,17 @@ struct LogSinks {
         let path = Record.zeekSchema.path
         rows[path, default: 0] += records.count
         guard directory != nil else { return }
+        // Taken out of the table while it is written: a copy left in the table would share the
+        // buffer, and the first append would copy all of it.
         var sink: Sink
-        if let existing = sinks[path] {
+        if let existing = sinks.removeValue(forKey: path) {
             sink = existing
         } else {
             sink = try open(Record.zeekSchema)
         }
+        defer { sinks[path] = sink }
         for record in records { sink.writer.append(record) }
         if sink.writer.bufferedByteCount >= flushThreshold { try flush(&sink, path: path) }
-        sinks[path] = sink
     }
 
     mutating func close(at time: NetworkTime) throws(OfflineAnalysisError) {

@@ -119,16 +119,29 @@ enum ZeekEscaping {
 
     /// `60.991770`: Zeek's `time`/`interval` text (``sixDecimals(_:)``) as bytes.
     static func appendSixDecimals(_ value: Int64, to output: inout [UInt8]) {
-        if value < 0 { output.append(UInt8(ascii: "-")) }
-        let magnitude = value.magnitude
-        appendDecimal(magnitude / 1_000_000, to: &output)
-        output.append(UInt8(ascii: "."))
-        var fraction = magnitude % 1_000_000
-        var divisor: UInt64 = 100_000
-        while divisor > 0 {
-            output.append(0x30 &+ UInt8(truncatingIfNeeded: fraction / divisor))
-            fraction %= divisor
-            divisor /= 10
+        // Written backwards into a stack buffer (divisions by the constant 10 only), appended once.
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 28) { text in
+            var end = 28
+            let magnitude = value.magnitude
+            var fraction = magnitude % 1_000_000
+            var whole = magnitude / 1_000_000
+            for _ in 0..<6 {
+                end -= 1
+                text[end] = 0x30 &+ UInt8(truncatingIfNeeded: fraction % 10)
+                fraction /= 10
+            }
+            end -= 1
+            text[end] = UInt8(ascii: ".")
+            repeat {
+                end -= 1
+                text[end] = 0x30 &+ UInt8(truncatingIfNeeded: whole % 10)
+                whole /= 10
+            } while whole > 0
+            if value < 0 {
+                end -= 1
+                text[end] = UInt8(ascii: "-")
+            }
+            output.append(contentsOf: UnsafeBufferPointer(rebasing: text[end...]))
         }
     }
 
