@@ -55,18 +55,9 @@ public struct BeaconingDetector: Detector {
             let pair = Pair(
                 agent: context.agentID, source: conn.id.originatorHost, destination: conn.id.responderHost,
                 port: conn.id.responderPort)
-            var samples = pairs[pair] ?? Samples(lastID: conn.id)
-            samples.starts.append(conn.ts)
-            samples.sizes.append(Double(conn.originatorBytes ?? 0))
-            samples.uids.append(conn.uid)
-            samples.lastID = conn.id
             let horizon = NetworkTime(microseconds: context.now.microseconds &- configuration.window.microseconds)
-            while let first = samples.starts.first, first < horizon || samples.starts.count > configuration.maxSamples {
-                samples.starts.removeFirst()
-                samples.sizes.removeFirst()
-                samples.uids.removeFirst()
-            }
-            pairs[pair] = samples
+            // Updated in place: a copy taken out and stored back copied the three sample lists per connection.
+            Self.add(conn, horizon: horizon, maxSamples: configuration.maxSamples, to: &pairs[pair, default: Samples(lastID: conn.id)])
             touched.insert(pair)
         }
         if pairs.count > configuration.maxPairs {
@@ -74,6 +65,18 @@ public struct BeaconingDetector: Detector {
             for (pair, _) in ordered.prefix(pairs.count - configuration.maxPairs) { pairs[pair] = nil }
         }
         return touched.sorted { $0.destination < $1.destination }.compactMap { evaluate($0, context: context) }
+    }
+
+    private static func add(_ conn: ConnRecord, horizon: NetworkTime, maxSamples: Int, to samples: inout Samples) {
+        samples.starts.append(conn.ts)
+        samples.sizes.append(Double(conn.originatorBytes ?? 0))
+        samples.uids.append(conn.uid)
+        samples.lastID = conn.id
+        while let first = samples.starts.first, first < horizon || samples.starts.count > maxSamples {
+            samples.starts.removeFirst()
+            samples.sizes.removeFirst()
+            samples.uids.removeFirst()
+        }
     }
 
     func evaluate(_ pair: Pair, context: DetectionContext) -> Finding? {
