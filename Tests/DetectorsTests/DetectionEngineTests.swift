@@ -164,6 +164,24 @@ import Testing
         #expect(second.contains { $0.detector == UnexplainedDirectIPDetector.name && $0.severity == .high })
     }
 
+    /// An answered ping to an unnamed address is noted, not alarmed: ICMP's "ports" are type and code.
+    @Test func unexplainedPingIsLowAndSaysICMP() throws {
+        var engine = DetectionEngine(configuration: Self.storyConfiguration(warmUp: .zero))
+        var batch = RecordBatch()
+        batch.conns = [
+            StoryBuilder.conn("CP", at: 10, StoryBuilder.vm, 8, StoryBuilder.callback, 0, proto: .icmp, duration: 1, state: .OTH),
+            StoryBuilder.conn("CT", at: 20, StoryBuilder.vm, 40000, StoryBuilder.attacker, 4444, duration: 30),
+        ]
+        let findings = engine.ingest(batch, agent: "vm-api").filter { $0.detector == UnexplainedDirectIPDetector.name }
+        let ping = try #require(findings.first { $0.indicators.addresses == [StoryBuilder.callback] })
+        #expect(ping.severity == .low)
+        #expect(ping.summary.contains("sent ICMP type 8 to 35.217.6.162"))
+        #expect(ping.evidence("icmp_type") == "8" && ping.evidence("icmp_code") == "0")
+        let shell = try #require(findings.first { $0.indicators.addresses == [StoryBuilder.attacker] })
+        #expect(shell.severity == .high)
+        #expect(shell.evidence("responder_port") == "4444")
+    }
+
     @Test func warmUpIsJudgedPerRecordWithinOneBatch() {
         var engine = DetectionEngine(configuration: Self.storyConfiguration(warmUp: .seconds(300)))
         var batch = RecordBatch()
