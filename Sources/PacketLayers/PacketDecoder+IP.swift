@@ -18,6 +18,7 @@ struct IPInfo {
 
 /// IPv4 and IPv6, Zeek's order of checks (`IPAnalyzer::AnalyzePacket`).
 extension PacketDecoder {
+    @inline(__always)
     mutating func decodeIP<Sink: PacketSink>(
         _ b: UnsafeRawBufferPointer, _ start: Int, _ end: Int, _ wireEnd: Int?, _ context: LayerContext,
         reassembled: Bool = false, into sink: inout Sink

@@ -2,6 +2,7 @@ import FleetModel
 
 /// TCP, UDP, ICMP/ICMPv6 headers and their checksums.
 extension PacketDecoder {
+    @inline(__always)
     mutating func decodeTransport<Sink: PacketSink>(
         _ b: UnsafeRawBufferPointer, _ ip: IPInfo, _ context: LayerContext, into sink: inout Sink
     ) {
