@@ -52,6 +52,7 @@ extension PacketDecoder {
         return InternetChecksum.fold(InternetChecksum.sum(b, range, initial: sum)) == 0xffff
     }
 
+    @inline(__always)  // into decodeTransport: no spilled IPInfo
     mutating func decodeTCP<Sink: PacketSink>(_ b: UnsafeRawBufferPointer, _ ip: IPInfo, _ context: LayerContext, into sink: inout Sink) {
         guard checkHeader(20, ip, "TCP", into: &sink) else { return }
         let start = ip.transportStart
@@ -80,6 +81,7 @@ extension PacketDecoder {
         deliver(result, b, into: &sink)
     }
 
+    @inline(__always)
     mutating func decodeUDP<Sink: PacketSink>(_ b: UnsafeRawBufferPointer, _ ip: IPInfo, _ context: LayerContext, into sink: inout Sink) {
         guard checkHeader(8, ip, "UDP", into: &sink) else { return }
         let start = ip.transportStart
