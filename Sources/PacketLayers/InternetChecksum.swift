@@ -12,62 +12,75 @@ public enum InternetChecksum {
         guard lower < upper else { return initial }
         var total = initial
         var offset = lower
-        // The bulk is summed in native byte order as 32-bit halves of 64-bit words (the
-        // carries stay in 64 bits), two words per SIMD lane pair and 64 bytes per step, then
-        // the tail; it is byte-swapped once at the end: the ones'-complement sum is
-        // independent of byte order (RFC 1071, 2(B)).
-        let halves = SIMD2<UInt64>(repeating: 0xffff_ffff)
-        var lanes = SIMD2<UInt64>(repeating: 0)
-        var lanes2 = SIMD2<UInt64>(repeating: 0)
-        while offset &+ 64 <= upper {
-            let a = bytes.loadUnaligned(fromByteOffset: offset, as: SIMD2<UInt64>.self)
-            let b = bytes.loadUnaligned(fromByteOffset: offset &+ 16, as: SIMD2<UInt64>.self)
-            let c = bytes.loadUnaligned(fromByteOffset: offset &+ 32, as: SIMD2<UInt64>.self)
-            let d = bytes.loadUnaligned(fromByteOffset: offset &+ 48, as: SIMD2<UInt64>.self)
-            lanes &+= (a & halves) &+ (a &>> 32) &+ (b & halves) &+ (b &>> 32)
-            lanes2 &+= (c & halves) &+ (c &>> 32) &+ (d & halves) &+ (d &>> 32)
+        // The bulk is summed in native byte order as 64-bit words with end-around carry (an add
+        // and an add-with-carry per 8 bytes), 128 bytes per step, then the tail; it is byte-swapped
+        // once at the end: the ones'-complement sum is independent of byte order and word width
+        // (RFC 1071, 2(B) and 2(C)).
+        var native: UInt64 = 0
+        var native2: UInt64 = 0  // a second carry chain, so that two adds can run at once
+        while offset &+ 128 <= upper {
+            var step = 0
+            while step < 128 {
+                native = addWithCarry(native, bytes.loadUnaligned(fromByteOffset: offset &+ step, as: UInt64.self))
+                native2 = addWithCarry(native2, bytes.loadUnaligned(fromByteOffset: offset &+ step &+ 8, as: UInt64.self))
+                step &+= 16
+            }
+            offset &+= 128
+        }
+        if offset &+ 64 <= upper {
+            native = addWithCarry(native, bytes.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
+            native2 = addWithCarry(native2, bytes.loadUnaligned(fromByteOffset: offset &+ 8, as: UInt64.self))
+            native = addWithCarry(native, bytes.loadUnaligned(fromByteOffset: offset &+ 16, as: UInt64.self))
+            native2 = addWithCarry(native2, bytes.loadUnaligned(fromByteOffset: offset &+ 24, as: UInt64.self))
+            native = addWithCarry(native, bytes.loadUnaligned(fromByteOffset: offset &+ 32, as: UInt64.self))
+            native2 = addWithCarry(native2, bytes.loadUnaligned(fromByteOffset: offset &+ 40, as: UInt64.self))
+            native = addWithCarry(native, bytes.loadUnaligned(fromByteOffset: offset &+ 48, as: UInt64.self))
+            native2 = addWithCarry(native2, bytes.loadUnaligned(fromByteOffset: offset &+ 56, as: UInt64.self))
             offset &+= 64
         }
-        lanes &+= lanes2
-        var native = lanes[0] &+ lanes[1]
-        // The tail (under 64 bytes) in native order too: 32, 16 and 8 bytes, then 4, 2 and an odd
+        native = addWithCarry(native, native2)
+        // The tail (under 128 bytes) in native order too: 64, 32, 16 and 8 bytes, then 4, 2 and an odd
         // byte (the high byte of a big-endian word, zero-padded), each step taken at most once.
         if offset &+ 32 <= upper {
-            native &+= halvesSum(bytes, offset) &+ halvesSum(bytes, offset &+ 8)
-                &+ halvesSum(bytes, offset &+ 16) &+ halvesSum(bytes, offset &+ 24)
+            native = addWithCarry(native, bytes.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
+            native = addWithCarry(native, bytes.loadUnaligned(fromByteOffset: offset &+ 8, as: UInt64.self))
+            native = addWithCarry(native, bytes.loadUnaligned(fromByteOffset: offset &+ 16, as: UInt64.self))
+            native = addWithCarry(native, bytes.loadUnaligned(fromByteOffset: offset &+ 24, as: UInt64.self))
             offset &+= 32
         }
         if offset &+ 16 <= upper {
-            native &+= halvesSum(bytes, offset) &+ halvesSum(bytes, offset &+ 8)
+            native = addWithCarry(native, bytes.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
+            native = addWithCarry(native, bytes.loadUnaligned(fromByteOffset: offset &+ 8, as: UInt64.self))
             offset &+= 16
         }
         if offset &+ 8 <= upper {
-            native &+= halvesSum(bytes, offset)
+            native = addWithCarry(native, bytes.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
             offset &+= 8
         }
         if offset &+ 4 <= upper {
-            native &+= UInt64(bytes.loadUnaligned(fromByteOffset: offset, as: UInt32.self))
+            native = addWithCarry(native, UInt64(bytes.loadUnaligned(fromByteOffset: offset, as: UInt32.self)))
             offset &+= 4
         }
         if offset &+ 2 <= upper {
-            native &+= UInt64(bytes.loadUnaligned(fromByteOffset: offset, as: UInt16.self))
+            native = addWithCarry(native, UInt64(bytes.loadUnaligned(fromByteOffset: offset, as: UInt16.self)))
             offset &+= 2
         }
         if offset < upper {
-            native &+= UInt64(UInt16(bigEndian: UInt16(bytes.u8(offset)) << 8))
+            native = addWithCarry(native, UInt64(UInt16(bigEndian: UInt16(bytes.u8(offset)) << 8)))
         }
         if native != 0 {
             // Native-order words read as big-endian: swapped on little-endian hosts only.
-            total &+= UInt64(UInt16(bigEndian: fold(native)))
+            total &+= UInt64(UInt16(bigEndian: fold64(native)))
         }
         return total
     }
 
-    /// The two native-order 32-bit halves of the 8 bytes at `offset` (the caller checked they are in the buffer).
+    /// `a + b` in ones'-complement arithmetic: the carry out of bit 63 wraps around into bit 0.
+    /// Never zero unless both are (a sum of zeros), so a nonzero sum folds as the exact one does.
     @inlinable @inline(__always)
-    static func halvesSum(_ bytes: UnsafeRawBufferPointer, _ offset: Int) -> UInt64 {
-        let word = bytes.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
-        return (word >> 32) &+ (word & 0xffff_ffff)
+    static func addWithCarry(_ a: UInt64, _ b: UInt64) -> UInt64 {
+        let (sum, carry) = a.addingReportingOverflow(b)
+        return sum &+ (carry ? 1 : 0)
     }
 
     /// The sum of an option-less (20-byte) IPv4 header at `offset`, or nil when the buffer is
@@ -87,6 +100,19 @@ public enum InternetChecksum {
         while sum > 0xffff {
             sum = (sum & 0xffff) &+ (sum >> 16)
         }
+        return UInt16(truncatingIfNeeded: sum)
+    }
+
+    /// `fold` without the loop, for full 64-bit sums (which take it three or four times round):
+    /// 2^32 and 2^16 are 1 modulo 0xffff, so each step keeps the residue (and a nonzero value
+    /// nonzero) while the bound shrinks: < 2^33, < 0x30000, <= 0x10001, <= 0xffff. The result
+    /// is the one value in 1...0xffff (or 0 for 0) with the input's residue, as `fold`'s is.
+    @inlinable @inline(__always)
+    static func fold64(_ value: UInt64) -> UInt16 {
+        var sum = (value & 0xffff_ffff) &+ (value >> 32)
+        sum = (sum & 0xffff) &+ (sum >> 16)
+        sum = (sum & 0xffff) &+ (sum >> 16)
+        sum = (sum & 0xffff) &+ (sum >> 16)
         return UInt16(truncatingIfNeeded: sum)
     }
 

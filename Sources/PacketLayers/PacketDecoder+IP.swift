@@ -18,6 +18,7 @@ struct IPInfo {
 
 /// IPv4 and IPv6, Zeek's order of checks (`IPAnalyzer::AnalyzePacket`).
 extension PacketDecoder {
+    @inline(__always)
     mutating func decodeIP<Sink: PacketSink>(
         _ b: UnsafeRawBufferPointer, _ start: Int, _ end: Int, _ wireEnd: Int?, _ context: LayerContext,
         reassembled: Bool = false, into sink: inout Sink
@@ -40,7 +41,9 @@ extension PacketDecoder {
         into sink: inout Sink
     ) {
         let available = end - start
-        var total = Int(b.be16(start + 2))
+        // The base header in one bounds-checked read (decodeIP checked `available >= 20`).
+        guard let header = b.words20(start) else { return weird("truncated_IP", "IP", context, into: &sink) }
+        var total = Int(header.w0 & 0xffff)
         if total == 0 {
             // TCP segmentation offload zeroes the length; with checksums on Zeek gives up.
             weird("ip_hdr_len_zero", "IP", context, into: &sink)
@@ -48,24 +51,23 @@ extension PacketDecoder {
             total = available
         }
         if let wireEnd, wireEnd - start < total { return weird("truncated_IP_len", "IP", context, into: &sink) }
-        let headerLength = Int(b.u8(start) & 0x0f) * 4
+        let headerLength = Int(header.w0 >> 24 & 0x0f) &* 4
         if headerLength > total { return weird("invalid_IP_header_size", "IP", context, into: &sink) }
         if headerLength > available { return weird("internally_truncated_header", "IP", context, into: &sink) }
         if headerLength < 20 { return weird("IPv4_min_header_size", "IP", context, into: &sink) }
-        if !reassembled { counters.ipv4 += 1 }
-        let source = b.ipv4Address(start + 12)
-        let destination = b.ipv4Address(start + 16)
+        if !reassembled { counters.ipv4 &+= 1 }
+        let source = IPAddress.v4(header.w3)
+        let destination = IPAddress.v4(header.w4)
         if configuration.verifyChecksums, !reassembled,
            InternetChecksum.fold(
-               (headerLength == 20 ? InternetChecksum.sumIPv4Header(b, at: start) : nil)
-                   ?? InternetChecksum.sum(b, start..<start + headerLength)) != 0xffff {
+               headerLength == 20 ? header.sum : InternetChecksum.sum(b, start..<start + headerLength)) != 0xffff {
             return weird("bad_IP_checksum", "IP", source: source, destination: destination, into: &sink)
         }
         let capturedEnd = min(end, start + total)
-        let proto = b.u8(start + 9)
-        let flags = b.be16(start + 6)
+        let proto = UInt8(truncatingIfNeeded: header.w2 >> 16)
+        let flags = UInt16(truncatingIfNeeded: header.w1)
         let moreFragments = flags & 0x2000 != 0
-        let fragmentOffset = Int(flags & 0x1fff) * 8
+        let fragmentOffset = Int(flags & 0x1fff) &* 8
         if !reassembled, moreFragments || fragmentOffset != 0 {
             counters.fragments += 1
             if capturedEnd - start < total {
@@ -76,7 +78,7 @@ extension PacketDecoder {
                     return
                 }
             } else {
-                let key = FragmentKey(source: source, destination: destination, id: UInt32(b.be16(start + 4)), proto: proto)
+                let key = FragmentKey(source: source, destination: destination, id: header.w1 >> 16, proto: proto)
                 return addFragment(
                     key: key, b, data: start + headerLength..<start + total, offset: fragmentOffset, more: moreFragments,
                     header: fragmentOffset == 0 ? .ipv4(start..<start + headerLength) : nil, context: context,

@@ -1,5 +1,8 @@
 /// Link layers: Ethernet and its tags, Linux cooked, BSD loopback, PPP, NFLOG, raw IP.
 extension PacketDecoder {
+    // The hot chain (frame, link, Ethernet, Ethertype, IP version, transport switch) is inlined
+    // into one function: each call in it cost a prologue and a dozen spilled arguments.
+    @inline(__always)
     mutating func decodeLink<Sink: PacketSink>(_ b: UnsafeRawBufferPointer, linkType: LinkType, wireEnd: Int?, into sink: inout Sink) {
         let context = LayerContext()
         let end = b.count
@@ -52,6 +55,7 @@ extension PacketDecoder {
     }
 
     /// Ethernet II (and 802.3 with SNAP) from `start`.
+    @inline(__always)
     mutating func decodeEthernet<Sink: PacketSink>(
         _ b: UnsafeRawBufferPointer, _ start: Int, _ end: Int, _ wireEnd: Int?, _ context: LayerContext, into sink: inout Sink
     ) {
@@ -70,6 +74,7 @@ extension PacketDecoder {
     }
 
     /// Follows VLAN tags, MPLS labels and PPPoE down to IP.
+    @inline(__always)
     mutating func dispatchEtherType<Sink: PacketSink>(
         _ firstType: UInt16, _ b: UnsafeRawBufferPointer, _ firstStart: Int, _ end: Int, _ wireEnd: Int?,
         _ outerContext: LayerContext, into sink: inout Sink
@@ -78,6 +83,15 @@ extension PacketDecoder {
         if firstType == 0x0800 || firstType == 0x86dd {
             return decodeIP(b, firstStart, end, wireEnd, outerContext, into: &sink)
         }
+        dispatchOtherEtherType(firstType, b, firstStart, end, wireEnd, outerContext, into: &sink)
+    }
+
+    /// VLAN tags, MPLS, PPPoE and non-IP Ethertypes: out of the inlined hot chain.
+    @inline(never)
+    mutating func dispatchOtherEtherType<Sink: PacketSink>(
+        _ firstType: UInt16, _ b: UnsafeRawBufferPointer, _ firstStart: Int, _ end: Int, _ wireEnd: Int?,
+        _ outerContext: LayerContext, into sink: inout Sink
+    ) {
         var type = firstType
         var start = firstStart
         var context = outerContext

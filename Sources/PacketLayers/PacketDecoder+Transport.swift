@@ -2,6 +2,7 @@ import FleetModel
 
 /// TCP, UDP, ICMP/ICMPv6 headers and their checksums.
 extension PacketDecoder {
+    @inline(__always)
     mutating func decodeTransport<Sink: PacketSink>(
         _ b: UnsafeRawBufferPointer, _ ip: IPInfo, _ context: LayerContext, into sink: inout Sink
     ) {
@@ -51,10 +52,13 @@ extension PacketDecoder {
         return InternetChecksum.fold(InternetChecksum.sum(b, range, initial: sum)) == 0xffff
     }
 
+    @inline(__always)  // into decodeTransport: no spilled IPInfo
     mutating func decodeTCP<Sink: PacketSink>(_ b: UnsafeRawBufferPointer, _ ip: IPInfo, _ context: LayerContext, into sink: inout Sink) {
         guard checkHeader(20, ip, "TCP", into: &sink) else { return }
         let start = ip.transportStart
-        let headerLength = Int(b.u8(start + 12) >> 4) * 4
+        // The base header in one bounds-checked read (checkHeader saw 20 captured bytes).
+        guard let header = b.words20(start) else { return weird("internally_truncated_header", "TCP", ip, into: &sink) }
+        let headerLength = Int(header.w3 >> 28) &* 4
         guard headerLength >= 20 else {
             return weird("bad_TCP_header_len", "TCP", ip, into: &sink)
         }
@@ -64,11 +68,12 @@ extension PacketDecoder {
         var result = packet(
             ip, context, payload: start + headerLength..<ip.capturedEnd, payloadLength: ip.declaredEnd - start - headerLength
         )
-        result.sourcePort = b.be16(start)
-        result.destinationPort = b.be16(start + 2)
+        result.sourcePort = UInt16(truncatingIfNeeded: header.w0 >> 16)
+        result.destinationPort = UInt16(truncatingIfNeeded: header.w0)
         result.tcp = TCPSegmentInfo(
-            sequence: b.be32(start + 4), acknowledgment: b.be32(start + 8),
-            flags: TCPFlags(rawValue: b.u8(start + 13) & 0x3f), window: b.be16(start + 14)
+            sequence: header.w1, acknowledgment: header.w2,
+            flags: TCPFlags(rawValue: UInt8(truncatingIfNeeded: header.w3 >> 16) & 0x3f),
+            window: UInt16(truncatingIfNeeded: header.w3)
         )
         if configuration.verifyChecksums, ip.capturedEnd >= ip.declaredEnd {
             result.checksumValid = transportChecksumValid(b, ip, start..<ip.declaredEnd, pseudo: true)
@@ -76,13 +81,16 @@ extension PacketDecoder {
         deliver(result, b, into: &sink)
     }
 
+    @inline(__always)
     mutating func decodeUDP<Sink: PacketSink>(_ b: UnsafeRawBufferPointer, _ ip: IPInfo, _ context: LayerContext, into sink: inout Sink) {
         guard checkHeader(8, ip, "UDP", into: &sink) else { return }
         let start = ip.transportStart
+        // The header in one bounds-checked read (checkHeader saw 8 captured bytes).
+        guard let header = b.word8(start) else { return weird("internally_truncated_header", "UDP", ip, into: &sink) }
         let declared = ip.declaredEnd - start
-        let stated = Int(b.be16(start + 4))
-        let sourcePort = b.be16(start)
-        let destinationPort = b.be16(start + 2)
+        let stated = Int(header >> 16 & 0xffff)
+        let sourcePort = UInt16(truncatingIfNeeded: header >> 48)
+        let destinationPort = UInt16(truncatingIfNeeded: header >> 32)
         if stated != declared {
             counters.weirds += 1
             let id = ConnIDShim.make(ip.source, sourcePort, ip.destination, destinationPort)
@@ -95,7 +103,7 @@ extension PacketDecoder {
         var result = packet(ip, context, payload: start + 8..<min(ip.capturedEnd, udpEnd), payloadLength: udpLength - 8)
         result.sourcePort = sourcePort
         result.destinationPort = destinationPort
-        let checksum = b.be16(start + 6)
+        let checksum = UInt16(truncatingIfNeeded: header)
         if configuration.verifyChecksums, ip.capturedEnd >= udpEnd, !(checksum == 0 && !ip.isIPv6) {
             result.checksumValid = transportChecksumValid(b, ip, start..<udpEnd, pseudo: true)
         }
