@@ -101,8 +101,11 @@ struct AnalyzerPlan: Sendable {
     /// stream event. With `firstData` (the event is payload), an analyzer whose first `deliver`
     /// of these bytes would return `.rejected` is left out: a fresh analyzer rejecting its
     /// first bytes writes nothing and is dropped at once, so leaving it out changes no record.
-    func attach(_ set: UInt64, firstData: UnsafeRawBufferPointer?, fromOriginator: Bool, transport: TransportProtocol) -> [AnalyzerSlot] {
-        var slots: [AnalyzerSlot] = []
+    /// The slots are appended to `slots` (a reused connection's list keeps its storage).
+    func attach(
+        _ set: UInt64, firstData: UnsafeRawBufferPointer?, fromOriginator: Bool, transport: TransportProtocol,
+        to slots: inout [AnalyzerSlot]
+    ) {
         var rest = set
         while rest != 0 {
             let index = rest.trailingZeroBitCount
@@ -112,6 +115,5 @@ struct AnalyzerPlan: Sendable {
             if slots.isEmpty { slots.reserveCapacity(rest.nonzeroBitCount + 1) }
             slots.append(AnalyzerSlot(analyzer: kind.make(), service: services[index]))
         }
-        return slots
     }
 }

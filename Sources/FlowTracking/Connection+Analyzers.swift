@@ -9,7 +9,7 @@ extension Connection {
         output: inout RecordBatch
     ) {
         if deferredAnalyzers != 0 {
-            analyzers = plan.attach(deferredAnalyzers, firstData: data, fromOriginator: fromOriginator, transport: transport)
+            plan.attach(deferredAnalyzers, firstData: data, fromOriginator: fromOriginator, transport: transport, to: &analyzers)
             deferredAnalyzers = 0
         }
         var i = 0
@@ -37,7 +37,7 @@ extension Connection {
     /// A content gap of `length` bytes in one direction (deferred analyzers are made first).
     func gap(length: UInt64, fromOriginator: Bool, at time: NetworkTime, plan: AnalyzerPlan, output: inout RecordBatch) {
         if deferredAnalyzers != 0 {
-            analyzers = plan.attach(deferredAnalyzers, firstData: nil, fromOriginator: fromOriginator, transport: transport)
+            plan.attach(deferredAnalyzers, firstData: nil, fromOriginator: fromOriginator, transport: transport, to: &analyzers)
             deferredAnalyzers = 0
         }
         for i in analyzers.indices {

@@ -81,6 +81,59 @@ final class Connection {
             proto: transport)
     }
 
+    /// Makes this (removed) connection a fresh one, as `init` would, keeping the storage of
+    /// its analyzer list: the tracker reuses removed connections instead of allocating one per flow.
+    func reuse(
+        key: FlowKey, uid: String, originatorHost: IPAddress, originatorPort: UInt16, responderHost: IPAddress,
+        responderPort: UInt16, ipProto: UInt8, transport: TransportProtocol, startTime: NetworkTime, lastTime: NetworkTime
+    ) {
+        self.key = key
+        self.uid = uid
+        self.originatorHost = originatorHost
+        self.originatorPort = originatorPort
+        self.responderHost = responderHost
+        self.responderPort = responderPort
+        self.ipProto = ipProto
+        self.transport = transport
+        self.startTime = startTime
+        self.lastTime = lastTime
+        context = ConnContext(
+            uid: uid,
+            id: ConnID(originatorHost: originatorHost, originatorPort: originatorPort, responderHost: responderHost, responderPort: responderPort),
+            proto: transport)
+        originatorPackets = 0
+        originatorIPBytes = 0
+        responderPackets = 0
+        responderIPBytes = 0
+        originatorPayloadBytes = 0
+        responderPayloadBytes = 0
+        originatorActive = false
+        responderActive = false
+        missedBytes = 0
+        history = ConnHistory()
+        checksumErrorsOriginator = ScaledCounter()
+        checksumErrorsResponder = ScaledCounter()
+        tcp = TCPSession()
+        if !analyzers.isEmpty { analyzers.removeAll(keepingCapacity: true) }
+        deferredAnalyzers = 0
+        if !services.isEmpty { services = [] }
+        analyzing = false
+        analyzerTimeout = nil
+        firstDatagramSeen = false
+        if !tunnelParents.isEmpty { tunnelParents = [] }
+        vlan = nil
+        innerVLAN = nil
+        nextInterim = nil
+        generation = 0
+    }
+
+    /// Drops what a removed connection still references (analyzers, strings) while it waits for reuse.
+    func clearForReuse() {
+        if !analyzers.isEmpty { analyzers.removeAll(keepingCapacity: true) }
+        if !services.isEmpty { services = [] }
+        if !tunnelParents.isEmpty { tunnelParents = [] }
+    }
+
     var id: ConnID {
         ConnID(originatorHost: originatorHost, originatorPort: originatorPort, responderHost: responderHost, responderPort: responderPort)
     }

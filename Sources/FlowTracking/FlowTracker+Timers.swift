@@ -71,6 +71,9 @@ extension FlowTracker {
             && !facts.closeComplete
     }
 
+    /// Most removed connections kept for reuse.
+    static let maxSpareConnections = 1024
+
     /// Removes a connection, emitting its final record.
     mutating func remove(slot: Int32, reason: RemovalReason) {
         let position = Int(slot)
@@ -81,6 +84,10 @@ extension FlowTracker {
         generations[position] &+= 1
         setPendingDeadline(slot: slot, -1)
         freeSlots.append(slot)
+        if spareConnections.count < Self.maxSpareConnections {
+            connection.clearForReuse()
+            spareConnections.append(connection)
+        }
         counters.flowsActive = index.count
         switch reason {
         case .evicted: counters.flowsEvicted &+= 1

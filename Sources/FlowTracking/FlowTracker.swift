@@ -13,6 +13,8 @@ public struct FlowTracker: PacketSink {
 
     var connections: [Connection?] = []
     var freeSlots: [Int32] = []
+    /// Removed connections kept for reuse (at most `maxSpareConnections`).
+    var spareConnections: [Connection] = []
     /// Per slot, bumped at each removal so stale timer entries are recognised.
     var generations: [UInt32] = []
     /// Per slot, the time of the newest timer entry pushed for it (-1: none).
@@ -219,10 +221,19 @@ public struct FlowTracker: PacketSink {
             break
         }
 
-        let connection = Connection(
-            key: key, uid: uids.next(), originatorHost: packet.source, originatorPort: sourcePort,
-            responderHost: packet.destination, responderPort: destinationPort, ipProto: packet.ipProto,
-            transport: transport, startTime: packet.timestamp, lastTime: packet.timestamp)
+        let connection: Connection
+        if let spare = spareConnections.popLast() {
+            connection = spare
+            connection.reuse(
+                key: key, uid: uids.next(), originatorHost: packet.source, originatorPort: sourcePort,
+                responderHost: packet.destination, responderPort: destinationPort, ipProto: packet.ipProto,
+                transport: transport, startTime: packet.timestamp, lastTime: packet.timestamp)
+        } else {
+            connection = Connection(
+                key: key, uid: uids.next(), originatorHost: packet.source, originatorPort: sourcePort,
+                responderHost: packet.destination, responderPort: destinationPort, ipProto: packet.ipProto,
+                transport: transport, startTime: packet.timestamp, lastTime: packet.timestamp)
+        }
         if transport == .tcp {
             // Analyze stream data only when the handshake is in view (a SYN or SYN-ACK starts it).
             connection.analyzing = packet.tcp?.flags.contains(.syn) ?? false
