@@ -23,6 +23,8 @@ struct AnalyzerPlan: Sendable {
     private let deferrable: UInt64
     private let kinds: [StandardAnalyzer?]
     private let services: [String]
+    /// `[service]` per entry, shared by the connections (see `AnalyzerSlot.serviceAlone`).
+    private let serviceLists: [[String]]
     private let timeouts: [NetworkDuration?]
     private let dnsEntries: UInt64
 
@@ -54,6 +56,7 @@ struct AnalyzerPlan: Sendable {
         self.dnsEntries = dnsEntries
         kinds = entries.map(\.kind)
         services = entries.map(\.service)
+        serviceLists = entries.map { [$0.service] }
         timeouts = entries.map(\.inactivityTimeout)
     }
 
@@ -110,10 +113,11 @@ struct AnalyzerPlan: Sendable {
         while rest != 0 {
             let index = rest.trailingZeroBitCount
             rest &= rest &- 1
-            guard index < kinds.count, index < services.count, let kind = kinds[index] else { continue }
+            guard index < kinds.count, index < services.count, index < serviceLists.count, let kind = kinds[index]
+            else { continue }
             if let firstData, kind.rejectsFirst(firstData, fromOriginator: fromOriginator, transport: transport) { continue }
             if slots.isEmpty { slots.reserveCapacity(rest.nonzeroBitCount + 1) }
-            slots.append(AnalyzerSlot(analyzer: kind.make(), service: services[index]))
+            slots.append(AnalyzerSlot(analyzer: kind.make(), service: services[index], serviceAlone: serviceLists[index]))
         }
     }
 }

@@ -21,8 +21,12 @@ extension Connection {
             case .confirmed:
                 if !analyzers[i].confirmed {
                     analyzers[i].confirmed = true
-                    let service = analyzers[i].service
-                    if !services.contains(service) { services.append(service) }
+                    if services.isEmpty {
+                        services = analyzers[i].serviceAlone
+                    } else {
+                        let service = analyzers[i].service
+                        if !services.contains(service) { services.append(service) }
+                    }
                 }
                 i += 1
             case .rejected:

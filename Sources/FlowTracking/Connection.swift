@@ -166,5 +166,14 @@ final class Connection {
 struct AnalyzerSlot: Sendable {
     var analyzer: any AppAnalyzer
     var service: String
+    /// `[service]`, shared by every connection of this analyzer: a connection's first
+    /// confirmed service takes it instead of allocating an array of its own.
+    var serviceAlone: [String]
     var confirmed = false
+
+    init(analyzer: any AppAnalyzer, service: String, serviceAlone: [String]? = nil) {
+        self.analyzer = analyzer
+        self.service = service
+        self.serviceAlone = serviceAlone ?? [service]
+    }
 }
