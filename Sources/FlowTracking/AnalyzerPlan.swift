@@ -105,9 +105,10 @@ struct AnalyzerPlan: Sendable {
     /// of these bytes would return `.rejected` is left out: a fresh analyzer rejecting its
     /// first bytes writes nothing and is dropped at once, so leaving it out changes no record.
     /// The slots are appended to `slots` (a reused connection's list keeps its storage).
+    /// Analyzers kept in `pool` are used before new ones are made.
     func attach(
         _ set: UInt64, firstData: UnsafeRawBufferPointer?, fromOriginator: Bool, transport: TransportProtocol,
-        to slots: inout [AnalyzerSlot]
+        to slots: inout [AnalyzerSlot], pool: inout AnalyzerPool
     ) {
         var rest = set
         while rest != 0 {
@@ -117,7 +118,9 @@ struct AnalyzerPlan: Sendable {
             else { continue }
             if let firstData, kind.rejectsFirst(firstData, fromOriginator: fromOriginator, transport: transport) { continue }
             if slots.isEmpty { slots.reserveCapacity(rest.nonzeroBitCount + 1) }
-            slots.append(AnalyzerSlot(analyzer: kind.make(), service: services[index], serviceAlone: serviceLists[index]))
+            slots.append(AnalyzerSlot(
+                analyzer: pool.take(kind) ?? kind.make(), service: services[index], serviceAlone: serviceLists[index],
+                kind: kind))
         }
     }
 }

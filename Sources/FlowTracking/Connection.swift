@@ -127,6 +127,11 @@ final class Connection {
         generation = 0
     }
 
+    /// Hands the analyzers of a removed connection to `pool` (those it keeps) or drops them.
+    func returnAnalyzers(to pool: inout AnalyzerPool) {
+        while var slot = analyzers.popLast() { pool.recycle(&slot) }
+    }
+
     /// Drops what a removed connection still references (analyzers, strings) while it waits for reuse.
     func clearForReuse() {
         if !analyzers.isEmpty { analyzers.removeAll(keepingCapacity: true) }
@@ -169,11 +174,14 @@ struct AnalyzerSlot: Sendable {
     /// `[service]`, shared by every connection of this analyzer: a connection's first
     /// confirmed service takes it instead of allocating an array of its own.
     var serviceAlone: [String]
+    /// Fleetwatch's own analyzers: their kind (such an analyzer may be reused, `AnalyzerPool`).
+    var kind: StandardAnalyzer?
     var confirmed = false
 
-    init(analyzer: any AppAnalyzer, service: String, serviceAlone: [String]? = nil) {
+    init(analyzer: any AppAnalyzer, service: String, serviceAlone: [String]? = nil, kind: StandardAnalyzer? = nil) {
         self.analyzer = analyzer
         self.service = service
         self.serviceAlone = serviceAlone ?? [service]
+        self.kind = kind
     }
 }

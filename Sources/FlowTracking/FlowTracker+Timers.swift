@@ -80,6 +80,7 @@ extension FlowTracker {
         guard position < connections.count, let connection = connections[position].take() else { return }
         connection.finishAnalyzers(output: &output)
         output.conns.append(Self.makeRecord(connection, localNetworks: localNetworks))
+        connection.returnAnalyzers(to: &analyzerPool)
         index.removeValue(forKey: connection.key)
         generations[position] &+= 1
         setPendingDeadline(slot: slot, -1)

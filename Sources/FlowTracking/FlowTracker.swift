@@ -23,6 +23,8 @@ public struct FlowTracker: PacketSink {
     var timers = TimerHeap()
     /// `configuration.analyzers`, compiled.
     let analyzerPlan: AnalyzerPlan
+    /// Analyzers of removed connections, kept for reuse.
+    var analyzerPool = AnalyzerPool()
     /// The removal timeouts of `configuration`.
     let timeouts: ConnectionTimeouts
     /// `configuration.localNetworks`, compiled.
@@ -131,8 +133,8 @@ public struct FlowTracker: PacketSink {
             connection.tunnelParents.append(tunnelParent)
         }
         Self.process(
-            connection, packet: packet, bytes: bytes, sourcePort: sourcePort, plan: analyzerPlan, output: &output,
-            counters: &counters)
+            connection, packet: packet, bytes: bytes, sourcePort: sourcePort, plan: analyzerPlan, pool: &analyzerPool,
+            output: &output, counters: &counters)
         if let deadline = Self.nextDeadline(connection, timeouts: timeouts) {
             scheduleIfEarlier(slot: slotIndex, generation: connection.generation, at: deadline)
         }

@@ -63,7 +63,8 @@ import Testing
                 let set = plan.entries(transport: transport, originatorPort: a, responderPort: b)
                 let expected = registry.analyzers(transport: transport, originatorPort: a, responderPort: b).map(\.service)
                 var slots: [AnalyzerSlot] = []
-                plan.attach(set, firstData: nil, fromOriginator: true, transport: transport, to: &slots)
+                var pool = AnalyzerPool()
+                plan.attach(set, firstData: nil, fromOriginator: true, transport: transport, to: &slots, pool: &pool)
                 let attached = slots.map(\.service)
                 #expect(attached == expected)
                 #expect(plan.canDefer(set))
