@@ -23,13 +23,19 @@ struct ConnHistory: Sendable {
 
     /// Adds `letter` (lower-cased for the responder) the first time this kind is seen in this direction.
     /// - Returns: true when it had been seen before.
-    @discardableResult
+    /// Inlined: most calls (every packet checks a letter) find it seen and return at once.
+    @inline(__always) @discardableResult
     mutating func check(_ kind: Kind, _ letter: UInt8, originator: Bool) -> Bool {
         let mask = originator ? kind.rawValue : kind.rawValue << 16
         if seen & mask != 0 { return true }
+        addFirst(mask, letter, originator: originator)
+        return false
+    }
+
+    @inline(never)
+    private mutating func addFirst(_ mask: UInt32, _ letter: UInt8, originator: Bool) {
         seen |= mask
         add(letter, originator: originator)
-        return false
     }
 
     mutating func add(_ letter: UInt8, originator: Bool) {
