@@ -7,13 +7,15 @@ struct AnalyzerPool {
 
     private var http: [any AppAnalyzer] = []
     private var ssl: [any AppAnalyzer] = []
+    private var dns: [any AppAnalyzer] = []
 
     /// A reset analyzer of `kind`, if one is kept.
     mutating func take(_ kind: StandardAnalyzer) -> (any AppAnalyzer)? {
         switch kind {
         case .http: return http.popLast()
         case .ssl: return ssl.popLast()
-        case .dns, .ssh: return nil
+        case .dns: return dns.popLast()
+        case .ssh: return nil
         }
     }
 
@@ -27,8 +29,19 @@ struct AnalyzerPool {
         case .ssl:
             guard ssl.count < Self.maximumPerKind, slot.analyzer.resetForReuse() else { return }
             ssl.append(slot.analyzer)
-        case .dns, .ssh:
+        case .dns:
+            guard dns.count < Self.maximumPerKind, slot.analyzer.resetForReuse() else { return }
+            dns.append(slot.analyzer)
+        case .ssh:
             return
         }
+    }
+}
+
+extension DNSAnalyzer {
+    /// A fresh analyzer in the same existential box (the tracker reuses finished DNS analyzers).
+    public mutating func resetForReuse() -> Bool {
+        self = DNSAnalyzer()
+        return true
     }
 }
