@@ -58,6 +58,11 @@ struct ConnHistory: Sendable {
         (letter >= 65 && letter <= 90) ? letter + 32 : letter
     }
 
+    /// The letters as the inline head's two words, when they all fit there (unused bytes are zero).
+    var inlineWords: SIMD2<UInt64>? {
+        count <= 16 ? unsafeBitCast(head, to: SIMD2<UInt64>.self) : nil
+    }
+
     /// The letters in order.
     var letters: [UInt8] {
         var letters: [UInt8] = []

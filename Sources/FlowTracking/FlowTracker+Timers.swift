@@ -46,7 +46,7 @@ extension FlowTracker {
                 // regular ones then follow at start + k × interval.
                 let early = interim < connection.startTime + interval
                 if !early || isOpenTCP(connection) {
-                    var record = Self.makeRecord(connection, localNetworks: localNetworks)
+                    var record = Self.makeRecord(connection, localNetworks: localNetworks, historyTexts: &historyTexts)
                     record.interim = true
                     output.conns.append(record)
                     counters.interimRecords &+= 1
@@ -79,7 +79,7 @@ extension FlowTracker {
         let position = Int(slot)
         guard position < connections.count, let connection = connections[position].take() else { return }
         connection.finishAnalyzers(output: &output)
-        output.conns.append(Self.makeRecord(connection, localNetworks: localNetworks))
+        output.conns.append(Self.makeRecord(connection, localNetworks: localNetworks, historyTexts: &historyTexts))
         connection.returnAnalyzers(to: &analyzerPool)
         index.removeValue(forKey: connection.key)
         generations[position] &+= 1

@@ -25,6 +25,8 @@ public struct FlowTracker: PacketSink {
     let analyzerPlan: AnalyzerPlan
     /// Analyzers of removed connections, kept for reuse.
     var analyzerPool = AnalyzerPool()
+    /// conn.log history texts made recently.
+    var historyTexts = HistoryTextCache()
     /// The removal timeouts of `configuration`.
     let timeouts: ConnectionTimeouts
     /// `configuration.localNetworks`, compiled.
