@@ -23,6 +23,8 @@ struct AnalyzerPlan: Sendable {
     private let deferrable: UInt64
     private let kinds: [StandardAnalyzer?]
     private let services: [String]
+    /// `[service]` per entry, shared by the connections (see `AnalyzerSlot.serviceAlone`).
+    private let serviceLists: [[String]]
     private let timeouts: [NetworkDuration?]
     private let dnsEntries: UInt64
 
@@ -54,6 +56,7 @@ struct AnalyzerPlan: Sendable {
         self.dnsEntries = dnsEntries
         kinds = entries.map(\.kind)
         services = entries.map(\.service)
+        serviceLists = entries.map { [$0.service] }
         timeouts = entries.map(\.inactivityTimeout)
     }
 
@@ -101,17 +104,23 @@ struct AnalyzerPlan: Sendable {
     /// stream event. With `firstData` (the event is payload), an analyzer whose first `deliver`
     /// of these bytes would return `.rejected` is left out: a fresh analyzer rejecting its
     /// first bytes writes nothing and is dropped at once, so leaving it out changes no record.
-    func attach(_ set: UInt64, firstData: UnsafeRawBufferPointer?, fromOriginator: Bool, transport: TransportProtocol) -> [AnalyzerSlot] {
-        var slots: [AnalyzerSlot] = []
+    /// The slots are appended to `slots` (a reused connection's list keeps its storage).
+    /// Analyzers kept in `pool` are used before new ones are made.
+    func attach(
+        _ set: UInt64, firstData: UnsafeRawBufferPointer?, fromOriginator: Bool, transport: TransportProtocol,
+        to slots: inout [AnalyzerSlot], pool: inout AnalyzerPool
+    ) {
         var rest = set
         while rest != 0 {
             let index = rest.trailingZeroBitCount
             rest &= rest &- 1
-            guard index < kinds.count, index < services.count, let kind = kinds[index] else { continue }
+            guard index < kinds.count, index < services.count, index < serviceLists.count, let kind = kinds[index]
+            else { continue }
             if let firstData, kind.rejectsFirst(firstData, fromOriginator: fromOriginator, transport: transport) { continue }
             if slots.isEmpty { slots.reserveCapacity(rest.nonzeroBitCount + 1) }
-            slots.append(AnalyzerSlot(analyzer: kind.make(), service: services[index]))
+            slots.append(AnalyzerSlot(
+                analyzer: pool.take(kind) ?? kind.make(), service: services[index], serviceAlone: serviceLists[index],
+                kind: kind))
         }
-        return slots
     }
 }

@@ -47,9 +47,17 @@ public protocol AppAnalyzer: Sendable {
 
     /// The connection ended or is being flushed: emit whatever is pending.
     mutating func finish(at time: NetworkTime, context: ConnContext, output: inout RecordBatch)
+
+    /// Makes the analyzer as new, for another connection, keeping only the storage of its
+    /// scratch buffers (the tracker reuses finished analyzers). Returns false when the analyzer
+    /// cannot be reused (the default); it is then dropped.
+    mutating func resetForReuse() -> Bool
 }
 
 extension AppAnalyzer {
     /// Default: the end of one direction changes nothing; `finish` emits what is pending.
     public mutating func endOfStream(fromOriginator: Bool, at time: NetworkTime, context: ConnContext, output: inout RecordBatch) {}
+
+    /// Default: not reusable.
+    public mutating func resetForReuse() -> Bool { false }
 }

@@ -23,13 +23,19 @@ struct ConnHistory: Sendable {
 
     /// Adds `letter` (lower-cased for the responder) the first time this kind is seen in this direction.
     /// - Returns: true when it had been seen before.
-    @discardableResult
+    /// Inlined: most calls (every packet checks a letter) find it seen and return at once.
+    @inline(__always) @discardableResult
     mutating func check(_ kind: Kind, _ letter: UInt8, originator: Bool) -> Bool {
         let mask = originator ? kind.rawValue : kind.rawValue << 16
         if seen & mask != 0 { return true }
+        addFirst(mask, letter, originator: originator)
+        return false
+    }
+
+    @inline(never)
+    private mutating func addFirst(_ mask: UInt32, _ letter: UInt8, originator: Bool) {
         seen |= mask
         add(letter, originator: originator)
-        return false
     }
 
     mutating func add(_ letter: UInt8, originator: Bool) {
@@ -50,6 +56,11 @@ struct ConnHistory: Sendable {
 
     static func lower(_ letter: UInt8) -> UInt8 {
         (letter >= 65 && letter <= 90) ? letter + 32 : letter
+    }
+
+    /// The letters as the inline head's two words, when they all fit there (unused bytes are zero).
+    var inlineWords: SIMD2<UInt64>? {
+        count <= 16 ? unsafeBitCast(head, to: SIMD2<UInt64>.self) : nil
     }
 
     /// The letters in order.

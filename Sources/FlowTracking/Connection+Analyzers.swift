@@ -6,10 +6,10 @@ extension Connection {
     /// `services`, rejected analyzers dropped.
     func deliver(
         _ data: UnsafeRawBufferPointer, fromOriginator: Bool, at time: NetworkTime, plan: AnalyzerPlan,
-        output: inout RecordBatch
+        pool: inout AnalyzerPool, output: inout RecordBatch
     ) {
         if deferredAnalyzers != 0 {
-            analyzers = plan.attach(deferredAnalyzers, firstData: data, fromOriginator: fromOriginator, transport: transport)
+            plan.attach(deferredAnalyzers, firstData: data, fromOriginator: fromOriginator, transport: transport, to: &analyzers, pool: &pool)
             deferredAnalyzers = 0
         }
         var i = 0
@@ -21,23 +21,31 @@ extension Connection {
             case .confirmed:
                 if !analyzers[i].confirmed {
                     analyzers[i].confirmed = true
-                    let service = analyzers[i].service
-                    if !services.contains(service) { services.append(service) }
+                    if services.isEmpty {
+                        services = analyzers[i].serviceAlone
+                    } else {
+                        let service = analyzers[i].service
+                        if !services.contains(service) { services.append(service) }
+                    }
                 }
                 i += 1
             case .rejected:
                 if analyzers[i].confirmed {
                     analyzers[i].analyzer.finish(at: time, context: context, output: &output)
                 }
-                analyzers.remove(at: i)
+                var slot = analyzers.remove(at: i)
+                pool.recycle(&slot)
             }
         }
     }
 
     /// A content gap of `length` bytes in one direction (deferred analyzers are made first).
-    func gap(length: UInt64, fromOriginator: Bool, at time: NetworkTime, plan: AnalyzerPlan, output: inout RecordBatch) {
+    func gap(
+        length: UInt64, fromOriginator: Bool, at time: NetworkTime, plan: AnalyzerPlan, pool: inout AnalyzerPool,
+        output: inout RecordBatch
+    ) {
         if deferredAnalyzers != 0 {
-            analyzers = plan.attach(deferredAnalyzers, firstData: nil, fromOriginator: fromOriginator, transport: transport)
+            plan.attach(deferredAnalyzers, firstData: nil, fromOriginator: fromOriginator, transport: transport, to: &analyzers, pool: &pool)
             deferredAnalyzers = 0
         }
         for i in analyzers.indices {

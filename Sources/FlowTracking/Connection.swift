@@ -81,6 +81,64 @@ final class Connection {
             proto: transport)
     }
 
+    /// Makes this (removed) connection a fresh one, as `init` would, keeping the storage of
+    /// its analyzer list: the tracker reuses removed connections instead of allocating one per flow.
+    func reuse(
+        key: FlowKey, uid: String, originatorHost: IPAddress, originatorPort: UInt16, responderHost: IPAddress,
+        responderPort: UInt16, ipProto: UInt8, transport: TransportProtocol, startTime: NetworkTime, lastTime: NetworkTime
+    ) {
+        self.key = key
+        self.uid = uid
+        self.originatorHost = originatorHost
+        self.originatorPort = originatorPort
+        self.responderHost = responderHost
+        self.responderPort = responderPort
+        self.ipProto = ipProto
+        self.transport = transport
+        self.startTime = startTime
+        self.lastTime = lastTime
+        context = ConnContext(
+            uid: uid,
+            id: ConnID(originatorHost: originatorHost, originatorPort: originatorPort, responderHost: responderHost, responderPort: responderPort),
+            proto: transport)
+        originatorPackets = 0
+        originatorIPBytes = 0
+        responderPackets = 0
+        responderIPBytes = 0
+        originatorPayloadBytes = 0
+        responderPayloadBytes = 0
+        originatorActive = false
+        responderActive = false
+        missedBytes = 0
+        history = ConnHistory()
+        checksumErrorsOriginator = ScaledCounter()
+        checksumErrorsResponder = ScaledCounter()
+        tcp = TCPSession()
+        if !analyzers.isEmpty { analyzers.removeAll(keepingCapacity: true) }
+        deferredAnalyzers = 0
+        if !services.isEmpty { services = [] }
+        analyzing = false
+        analyzerTimeout = nil
+        firstDatagramSeen = false
+        if !tunnelParents.isEmpty { tunnelParents = [] }
+        vlan = nil
+        innerVLAN = nil
+        nextInterim = nil
+        generation = 0
+    }
+
+    /// Hands the analyzers of a removed connection to `pool` (those it keeps) or drops them.
+    func returnAnalyzers(to pool: inout AnalyzerPool) {
+        while var slot = analyzers.popLast() { pool.recycle(&slot) }
+    }
+
+    /// Drops what a removed connection still references (analyzers, strings) while it waits for reuse.
+    func clearForReuse() {
+        if !analyzers.isEmpty { analyzers.removeAll(keepingCapacity: true) }
+        if !services.isEmpty { services = [] }
+        if !tunnelParents.isEmpty { tunnelParents = [] }
+    }
+
     var id: ConnID {
         ConnID(originatorHost: originatorHost, originatorPort: originatorPort, responderHost: responderHost, responderPort: responderPort)
     }
@@ -113,5 +171,17 @@ final class Connection {
 struct AnalyzerSlot: Sendable {
     var analyzer: any AppAnalyzer
     var service: String
+    /// `[service]`, shared by every connection of this analyzer: a connection's first
+    /// confirmed service takes it instead of allocating an array of its own.
+    var serviceAlone: [String]
+    /// Fleetwatch's own analyzers: their kind (such an analyzer may be reused, `AnalyzerPool`).
+    var kind: StandardAnalyzer?
     var confirmed = false
+
+    init(analyzer: any AppAnalyzer, service: String, serviceAlone: [String]? = nil, kind: StandardAnalyzer? = nil) {
+        self.analyzer = analyzer
+        self.service = service
+        self.serviceAlone = serviceAlone ?? [service]
+        self.kind = kind
+    }
 }

@@ -5,7 +5,7 @@ extension FlowTracker {
     /// Applies one packet to its connection, in place (the connection stays in the table).
     static func process(
         _ connection: Connection, packet: DecodedPacket, bytes: UnsafeRawBufferPointer, sourcePort: UInt16,
-        plan: AnalyzerPlan, output: inout RecordBatch, counters: inout FlowCounters
+        plan: AnalyzerPlan, pool: inout AnalyzerPool, output: inout RecordBatch, counters: inout FlowCounters
     ) {
         var isOrig = connection.isFromOriginator(host: packet.source, port: sourcePort)
 
@@ -46,10 +46,12 @@ extension FlowTracker {
                 originatorSide: isOrig, segment: segment, payload: captured, length: packet.payloadLength,
                 history: &connection.history,
                 deliver: { fromOriginator, data in
-                    connection.deliver(data, fromOriginator: fromOriginator, at: time, plan: plan, output: &output)
+                    connection.deliver(
+                        data, fromOriginator: fromOriginator, at: time, plan: plan, pool: &pool, output: &output)
                 },
                 gap: { fromOriginator, length in
-                    connection.gap(length: length, fromOriginator: fromOriginator, at: time, plan: plan, output: &output)
+                    connection.gap(
+                        length: length, fromOriginator: fromOriginator, at: time, plan: plan, pool: &pool, output: &output)
                 },
                 endOfStream: { fromOriginator in
                     connection.endOfStream(fromOriginator: fromOriginator, at: time, output: &output)
@@ -82,7 +84,8 @@ extension FlowTracker {
                 }
             }
             if connection.hasAnalyzers {
-                connection.deliver(captured, fromOriginator: isOrig, at: packet.timestamp, plan: plan, output: &output)
+                connection.deliver(
+                    captured, fromOriginator: isOrig, at: packet.timestamp, plan: plan, pool: &pool, output: &output)
             }
         case .icmp:
             let icmpPayload = UInt64(max(0, packet.payloadLength))

@@ -5,7 +5,9 @@ extension FlowTracker {
     ///
     /// Static and built in one initializer call: as a tracker method it copied the tracker's
     /// configuration, and field-by-field assignment copied the record once more.
-    static func makeRecord(_ connection: Connection, localNetworks: LocalNetworkMatcher) -> ConnRecord {
+    static func makeRecord(
+        _ connection: Connection, localNetworks: LocalNetworkMatcher, historyTexts: inout HistoryTextCache
+    ) -> ConnRecord {
         var duration: NetworkDuration?
         var originatorBytes: UInt64?
         var responderBytes: UInt64?
@@ -27,7 +29,7 @@ extension FlowTracker {
             responderBytes: responderBytes, connState: Self.connState(connection),
             localOriginator: localNetworks.contains(connection.originatorHost),
             localResponder: localNetworks.contains(connection.responderHost), missedBytes: connection.missedBytes,
-            history: connection.history.text, originatorPackets: connection.originatorPackets,
+            history: historyTexts.text(of: connection.history), originatorPackets: connection.originatorPackets,
             originatorIPBytes: connection.originatorIPBytes, responderPackets: connection.responderPackets,
             responderIPBytes: connection.responderIPBytes, tunnelParents: connection.tunnelParents,
             ipProto: connection.ipProto, vlan: connection.vlan, innerVLAN: connection.innerVLAN)

@@ -46,7 +46,7 @@ extension FlowTracker {
                 // regular ones then follow at start + k × interval.
                 let early = interim < connection.startTime + interval
                 if !early || isOpenTCP(connection) {
-                    var record = Self.makeRecord(connection, localNetworks: localNetworks)
+                    var record = Self.makeRecord(connection, localNetworks: localNetworks, historyTexts: &historyTexts)
                     record.interim = true
                     output.conns.append(record)
                     counters.interimRecords &+= 1
@@ -71,16 +71,24 @@ extension FlowTracker {
             && !facts.closeComplete
     }
 
+    /// Most removed connections kept for reuse.
+    static let maxSpareConnections = 1024
+
     /// Removes a connection, emitting its final record.
     mutating func remove(slot: Int32, reason: RemovalReason) {
         let position = Int(slot)
         guard position < connections.count, let connection = connections[position].take() else { return }
         connection.finishAnalyzers(output: &output)
-        output.conns.append(Self.makeRecord(connection, localNetworks: localNetworks))
+        output.conns.append(Self.makeRecord(connection, localNetworks: localNetworks, historyTexts: &historyTexts))
+        connection.returnAnalyzers(to: &analyzerPool)
         index.removeValue(forKey: connection.key)
         generations[position] &+= 1
         setPendingDeadline(slot: slot, -1)
         freeSlots.append(slot)
+        if spareConnections.count < Self.maxSpareConnections {
+            connection.clearForReuse()
+            spareConnections.append(connection)
+        }
         counters.flowsActive = index.count
         switch reason {
         case .evicted: counters.flowsEvicted &+= 1

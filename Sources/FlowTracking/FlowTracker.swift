@@ -13,6 +13,8 @@ public struct FlowTracker: PacketSink {
 
     var connections: [Connection?] = []
     var freeSlots: [Int32] = []
+    /// Removed connections kept for reuse (at most `maxSpareConnections`).
+    var spareConnections: [Connection] = []
     /// Per slot, bumped at each removal so stale timer entries are recognised.
     var generations: [UInt32] = []
     /// Per slot, the time of the newest timer entry pushed for it (-1: none).
@@ -21,6 +23,10 @@ public struct FlowTracker: PacketSink {
     var timers = TimerHeap()
     /// `configuration.analyzers`, compiled.
     let analyzerPlan: AnalyzerPlan
+    /// Analyzers of removed connections, kept for reuse.
+    var analyzerPool = AnalyzerPool()
+    /// conn.log history texts made recently.
+    var historyTexts = HistoryTextCache()
     /// The removal timeouts of `configuration`.
     let timeouts: ConnectionTimeouts
     /// `configuration.localNetworks`, compiled.
@@ -129,8 +135,8 @@ public struct FlowTracker: PacketSink {
             connection.tunnelParents.append(tunnelParent)
         }
         Self.process(
-            connection, packet: packet, bytes: bytes, sourcePort: sourcePort, plan: analyzerPlan, output: &output,
-            counters: &counters)
+            connection, packet: packet, bytes: bytes, sourcePort: sourcePort, plan: analyzerPlan, pool: &analyzerPool,
+            output: &output, counters: &counters)
         if let deadline = Self.nextDeadline(connection, timeouts: timeouts) {
             scheduleIfEarlier(slot: slotIndex, generation: connection.generation, at: deadline)
         }
@@ -219,10 +225,19 @@ public struct FlowTracker: PacketSink {
             break
         }
 
-        let connection = Connection(
-            key: key, uid: uids.next(), originatorHost: packet.source, originatorPort: sourcePort,
-            responderHost: packet.destination, responderPort: destinationPort, ipProto: packet.ipProto,
-            transport: transport, startTime: packet.timestamp, lastTime: packet.timestamp)
+        let connection: Connection
+        if let spare = spareConnections.popLast() {
+            connection = spare
+            connection.reuse(
+                key: key, uid: uids.next(), originatorHost: packet.source, originatorPort: sourcePort,
+                responderHost: packet.destination, responderPort: destinationPort, ipProto: packet.ipProto,
+                transport: transport, startTime: packet.timestamp, lastTime: packet.timestamp)
+        } else {
+            connection = Connection(
+                key: key, uid: uids.next(), originatorHost: packet.source, originatorPort: sourcePort,
+                responderHost: packet.destination, responderPort: destinationPort, ipProto: packet.ipProto,
+                transport: transport, startTime: packet.timestamp, lastTime: packet.timestamp)
+        }
         if transport == .tcp {
             // Analyze stream data only when the handshake is in view (a SYN or SYN-ACK starts it).
             connection.analyzing = packet.tcp?.flags.contains(.syn) ?? false

@@ -62,7 +62,10 @@ import Testing
             for (a, b) in [(UInt16(53), UInt16(40000)), (40000, 53), (5353, 5353), (443, 40001), (137, 1), (80, 8080)] {
                 let set = plan.entries(transport: transport, originatorPort: a, responderPort: b)
                 let expected = registry.analyzers(transport: transport, originatorPort: a, responderPort: b).map(\.service)
-                let attached = plan.attach(set, firstData: nil, fromOriginator: true, transport: transport).map(\.service)
+                var slots: [AnalyzerSlot] = []
+                var pool = AnalyzerPool()
+                plan.attach(set, firstData: nil, fromOriginator: true, transport: transport, to: &slots, pool: &pool)
+                let attached = slots.map(\.service)
                 #expect(attached == expected)
                 #expect(plan.canDefer(set))
                 #expect(plan.inactivityTimeout(of: set)

@@ -113,6 +113,20 @@ public struct HTTPAnalyzer: AppAnalyzer {
         replyIndex = nil
     }
 
+    /// A fresh analyzer that keeps the storage of the event and transaction buffers.
+    public mutating func resetForReuse() -> Bool {
+        var events = self.events
+        var transactions = self.transactions
+        self.events = []
+        self.transactions = []
+        events.removeAll(keepingCapacity: true)
+        transactions.removeAll(keepingCapacity: true)
+        self = HTTPAnalyzer()
+        self.events = events
+        self.transactions = transactions
+        return true
+    }
+
     private var status: AnalyzerStatus { confirmed ? .confirmed : .pending }
 
     /// Whether a fresh analyzer rejects these first bytes at once: the originator's first byte

@@ -115,6 +115,16 @@ public struct SSLAnalyzer: AppAnalyzer {
         }
     }
 
+    /// A fresh analyzer that keeps the storage of the event buffer.
+    public mutating func resetForReuse() -> Bool {
+        var events = self.events
+        self.events = []
+        events.removeAll(keepingCapacity: true)
+        self = SSLAnalyzer()
+        self.events = events
+        return true
+    }
+
     /// `cipher.contains("ECDH")` on the UTF-8 bytes (String's substring search is slow).
     static func containsECDH(_ cipher: String) -> Bool {
         let needle: (UInt8, UInt8, UInt8, UInt8) = (0x45, 0x43, 0x44, 0x48)
