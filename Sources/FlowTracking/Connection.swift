@@ -7,21 +7,22 @@ import FleetModel
 /// of the table. Exclusivity is not checked at run time on its fields: the tracker
 /// is single-threaded and never holds two accesses to one field at once.
 final class Connection {
-    @exclusivity(unchecked) var key: FlowKey
-    @exclusivity(unchecked) private(set) var uid: String
-    @exclusivity(unchecked) private(set) var originatorHost: IPAddress
-    @exclusivity(unchecked) private(set) var originatorPort: UInt16
-    @exclusivity(unchecked) private(set) var responderHost: IPAddress
-    @exclusivity(unchecked) private(set) var responderPort: UInt16
-    @exclusivity(unchecked) var ipProto: UInt8
-    @exclusivity(unchecked) private(set) var transport: TransportProtocol
+    @exclusivity(unchecked) var key = FlowKey(source: .v4(0), sourcePort: 0, destination: .v4(0), destinationPort: 0, ipProto: 0, context: 0)
+    @exclusivity(unchecked) private(set) var uid = ""
+    @exclusivity(unchecked) private(set) var originatorHost = IPAddress.v4(0)
+    @exclusivity(unchecked) private(set) var originatorPort: UInt16 = 0
+    @exclusivity(unchecked) private(set) var responderHost = IPAddress.v4(0)
+    @exclusivity(unchecked) private(set) var responderPort: UInt16 = 0
+    @exclusivity(unchecked) var ipProto: UInt8 = 0
+    @exclusivity(unchecked) private(set) var transport = TransportProtocol.unknown
 
     /// What the analyzers are told about the connection: kept here (and refreshed when the
     /// roles flip) instead of being built for every packet.
-    @exclusivity(unchecked) private(set) var context: ConnContext
+    @exclusivity(unchecked) private(set) var context = ConnContext(
+        uid: "", id: ConnID(originatorHost: .v4(0), originatorPort: 0, responderHost: .v4(0), responderPort: 0), proto: .unknown)
 
-    @exclusivity(unchecked) var startTime: NetworkTime
-    @exclusivity(unchecked) var lastTime: NetworkTime
+    @exclusivity(unchecked) var startTime = NetworkTime.zero
+    @exclusivity(unchecked) var lastTime = NetworkTime.zero
 
     @exclusivity(unchecked) var originatorPackets: UInt64 = 0
     @exclusivity(unchecked) var originatorIPBytes: UInt64 = 0
@@ -65,23 +66,12 @@ final class Connection {
         key: FlowKey, uid: String, originatorHost: IPAddress, originatorPort: UInt16, responderHost: IPAddress,
         responderPort: UInt16, ipProto: UInt8, transport: TransportProtocol, startTime: NetworkTime, lastTime: NetworkTime
     ) {
-        self.key = key
-        self.uid = uid
-        self.originatorHost = originatorHost
-        self.originatorPort = originatorPort
-        self.responderHost = responderHost
-        self.responderPort = responderPort
-        self.ipProto = ipProto
-        self.transport = transport
-        self.startTime = startTime
-        self.lastTime = lastTime
-        context = ConnContext(
-            uid: uid,
-            id: ConnID(originatorHost: originatorHost, originatorPort: originatorPort, responderHost: responderHost, responderPort: responderPort),
-            proto: transport)
+        reuse(
+            key: key, uid: uid, originatorHost: originatorHost, originatorPort: originatorPort, responderHost: responderHost,
+            responderPort: responderPort, ipProto: ipProto, transport: transport, startTime: startTime, lastTime: lastTime)
     }
 
-    /// Makes this (removed) connection a fresh one, as `init` would, keeping the storage of
+    /// Makes this connection a fresh one (`init` goes through here too), keeping the storage of
     /// its analyzer list: the tracker reuses removed connections instead of allocating one per flow.
     func reuse(
         key: FlowKey, uid: String, originatorHost: IPAddress, originatorPort: UInt16, responderHost: IPAddress,

@@ -51,17 +51,7 @@ import Testing
             "0001.2.3.4", "1..3.4", ".1.2.3", "1.2.3.", "1.2.3.4 ", " 1.2.3.4", "1.2.3.-4", "1.2.3.+4", "a.b.c.d",
             "1.2.3.4\u{301}", "１.2.3.4", "٣.2.3.4", "www.example.com", "::1", "10.0.0.1:80", "999.999.999.999",
         ]
-        var state: UInt64 = 0x5eed
-        let alphabet = Array("0123456789.....x-5".utf8)
-        for _ in 0..<20_000 {
-            var bytes: [UInt8] = []
-            for _ in 0..<Int(state % 17) {
-                state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
-                bytes.append(alphabet[Int(state >> 33) % alphabet.count])
-            }
-            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
-            texts.append(String(decoding: bytes, as: UTF8.self))
-        }
+        texts += randomTexts(count: 20_000, from: "0123456789.....x-5", maxLength: 17, seed: 0x5eed)
         for text in texts {
             var parsed: UInt32?
             if case .v4(let value) = IPAddress(text) { parsed = value }
@@ -116,17 +106,7 @@ import Testing
             "1.2.3.4::", "::1.2.3.4:5", "12345::", "+1::", "-0::", "FE80::1", "fe80::0217:f2ff:fed7:cf65", "1:", ":1",
             "1::2:", "::1.2.3", "::256.1.1.1", "edge19.cdn.example.net", "a:b", "2001:db8::1 ", "::\u{301}1",
         ]
-        var state: UInt64 = 0x6eed
-        let alphabet = Array("0123456789abcdefF:::::....x+".utf8)
-        for _ in 0..<30_000 {
-            var bytes: [UInt8] = []
-            for _ in 0..<Int(state % 24) {
-                state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
-                bytes.append(alphabet[Int(state >> 33) % alphabet.count])
-            }
-            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
-            texts.append(String(decoding: bytes, as: UTF8.self))
-        }
+        texts += randomTexts(count: 30_000, from: "0123456789abcdefF:::::....x+", maxLength: 24, seed: 0x6eed)
         var accepted = 0
         for text in texts {
             var parsed: (UInt64, UInt64)?
@@ -141,4 +121,21 @@ import Testing
         }
         #expect(accepted > 100)
     }
+}
+
+/// Deterministic random ASCII texts of up to `maxLength - 1` characters of `alphabet`.
+func randomTexts(count: Int, from alphabet: String, maxLength: UInt64, seed: UInt64) -> [String] {
+    let bytes = Array(alphabet.utf8)
+    var state = seed
+    var texts: [String] = []
+    for _ in 0..<count {
+        var text: [UInt8] = []
+        for _ in 0..<Int(state % maxLength) {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            text.append(bytes[Int(state >> 33) % bytes.count])
+        }
+        state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+        texts.append(String(decoding: text, as: UTF8.self))
+    }
+    return texts
 }

@@ -99,19 +99,9 @@ public enum PayloadDecoder {
     }
 
     /// Replaces IFS tricks and tabs by spaces and collapses runs of spaces.
-    static func normalizeShell(_ text: String, steps: inout Steps) -> String {
-        // Every IFS trick starts with `$`; without it, a tab or two adjacent spaces nothing changes
-        // (the usual case, answered by one byte scan).
-        var previous: UInt8 = 0
-        var unchanged = true
-        for byte in text.utf8 {
-            if byte == UInt8(ascii: "$") || byte == UInt8(ascii: "\t") || (byte == 0x20 && previous == 0x20) {
-                unchanged = false
-                break
-            }
-            previous = byte
-        }
-        if unchanged { return text }
+    /// - Parameter shortcut: answer by one byte scan when nothing can change (tests turn it off).
+    static func normalizeShell(_ text: String, steps: inout Steps, shortcut: Bool = true) -> String {
+        if shortcut && !shellNormalizationMayChange(text) { return text }
         var result = text
         for token in ["${IFS}", "$IFS$9", "${IFS%??}", "$IFS"] where result.firstRange(of: token) != nil {
             steps.ifsEvasion = true
@@ -127,6 +117,17 @@ public enum PayloadDecoder {
             lastWasSpace = isSpace
         }
         return collapsed
+    }
+
+    /// Every IFS trick starts with `$`; without it, a tab or two adjacent spaces normalisation changes
+    /// nothing (the usual case, answered by one byte scan).
+    static func shellNormalizationMayChange(_ text: String) -> Bool {
+        var previous: UInt8 = 0
+        for byte in text.utf8 {
+            if byte == UInt8(ascii: "$") || byte == UInt8(ascii: "\t") || (byte == 0x20 && previous == 0x20) { return true }
+            previous = byte
+        }
+        return false
     }
 
     /// Finds `echo BLOB | base64 -d` / `base64 -d <<< BLOB` and appends the decoded blobs (one level deep).
