@@ -78,7 +78,7 @@ public struct AnalyzerRegistry: Sendable {
 }
 
 /// Fleetwatch's own analyzers, known to the registry by kind.
-enum StandardAnalyzer: Sendable {
+enum StandardAnalyzer: Int, CaseIterable, Sendable {
     case dns, http, ssl, ssh
 
     func make() -> any AppAnalyzer {

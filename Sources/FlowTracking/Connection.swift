@@ -62,18 +62,12 @@ final class Connection {
     /// Bumped whenever the slot is reused, so stale timer entries are ignored.
     @exclusivity(unchecked) var generation: UInt32 = 0
 
-    init(
-        key: FlowKey, uid: String, originatorHost: IPAddress, originatorPort: UInt16, responderHost: IPAddress,
-        responderPort: UInt16, ipProto: UInt8, transport: TransportProtocol, startTime: NetworkTime, lastTime: NetworkTime
-    ) {
-        reuse(
-            key: key, uid: uid, originatorHost: originatorHost, originatorPort: originatorPort, responderHost: responderHost,
-            responderPort: responderPort, ipProto: ipProto, transport: transport, startTime: startTime, lastTime: lastTime)
-    }
+    /// A blank connection: `start` makes it one.
+    init() {}
 
-    /// Makes this connection a fresh one (`init` goes through here too), keeping the storage of
-    /// its analyzer list: the tracker reuses removed connections instead of allocating one per flow.
-    func reuse(
+    /// Makes this connection the one of a new flow: a blank one, or a removed one the tracker
+    /// reuses instead of allocating one per flow (its analyzer list keeps its storage).
+    func start(
         key: FlowKey, uid: String, originatorHost: IPAddress, originatorPort: UInt16, responderHost: IPAddress,
         responderPort: UInt16, ipProto: UInt8, transport: TransportProtocol, startTime: NetworkTime, lastTime: NetworkTime
     ) {

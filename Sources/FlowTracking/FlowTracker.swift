@@ -225,19 +225,11 @@ public struct FlowTracker: PacketSink {
             break
         }
 
-        let connection: Connection
-        if let spare = spareConnections.popLast() {
-            connection = spare
-            connection.reuse(
-                key: key, uid: uids.next(), originatorHost: packet.source, originatorPort: sourcePort,
-                responderHost: packet.destination, responderPort: destinationPort, ipProto: packet.ipProto,
-                transport: transport, startTime: packet.timestamp, lastTime: packet.timestamp)
-        } else {
-            connection = Connection(
-                key: key, uid: uids.next(), originatorHost: packet.source, originatorPort: sourcePort,
-                responderHost: packet.destination, responderPort: destinationPort, ipProto: packet.ipProto,
-                transport: transport, startTime: packet.timestamp, lastTime: packet.timestamp)
-        }
+        let connection = spareConnections.popLast() ?? Connection()
+        connection.start(
+            key: key, uid: uids.next(), originatorHost: packet.source, originatorPort: sourcePort,
+            responderHost: packet.destination, responderPort: destinationPort, ipProto: packet.ipProto,
+            transport: transport, startTime: packet.timestamp, lastTime: packet.timestamp)
         if transport == .tcp {
             // Analyze stream data only when the handshake is in view (a SYN or SYN-ACK starts it).
             connection.analyzing = packet.tcp?.flags.contains(.syn) ?? false

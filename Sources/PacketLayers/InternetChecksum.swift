@@ -27,32 +27,14 @@ public enum InternetChecksum {
             }
             offset &+= 128
         }
-        if offset &+ 64 <= upper {
+        // The tail (under 128 bytes) in native order too: 16 bytes a step, then 8, 4, 2 and an odd
+        // byte (the high byte of a big-endian word, zero-padded), each taken at most once.
+        while offset &+ 16 <= upper {
             native = addWithCarry(native, bytes.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
             native2 = addWithCarry(native2, bytes.loadUnaligned(fromByteOffset: offset &+ 8, as: UInt64.self))
-            native = addWithCarry(native, bytes.loadUnaligned(fromByteOffset: offset &+ 16, as: UInt64.self))
-            native2 = addWithCarry(native2, bytes.loadUnaligned(fromByteOffset: offset &+ 24, as: UInt64.self))
-            native = addWithCarry(native, bytes.loadUnaligned(fromByteOffset: offset &+ 32, as: UInt64.self))
-            native2 = addWithCarry(native2, bytes.loadUnaligned(fromByteOffset: offset &+ 40, as: UInt64.self))
-            native = addWithCarry(native, bytes.loadUnaligned(fromByteOffset: offset &+ 48, as: UInt64.self))
-            native2 = addWithCarry(native2, bytes.loadUnaligned(fromByteOffset: offset &+ 56, as: UInt64.self))
-            offset &+= 64
-        }
-        native = addWithCarry(native, native2)
-        // The tail (under 128 bytes) in native order too: 64, 32, 16 and 8 bytes, then 4, 2 and an odd
-        // byte (the high byte of a big-endian word, zero-padded), each step taken at most once.
-        if offset &+ 32 <= upper {
-            native = addWithCarry(native, bytes.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
-            native = addWithCarry(native, bytes.loadUnaligned(fromByteOffset: offset &+ 8, as: UInt64.self))
-            native = addWithCarry(native, bytes.loadUnaligned(fromByteOffset: offset &+ 16, as: UInt64.self))
-            native = addWithCarry(native, bytes.loadUnaligned(fromByteOffset: offset &+ 24, as: UInt64.self))
-            offset &+= 32
-        }
-        if offset &+ 16 <= upper {
-            native = addWithCarry(native, bytes.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
-            native = addWithCarry(native, bytes.loadUnaligned(fromByteOffset: offset &+ 8, as: UInt64.self))
             offset &+= 16
         }
+        native = addWithCarry(native, native2)
         if offset &+ 8 <= upper {
             native = addWithCarry(native, bytes.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
             offset &+= 8
@@ -81,16 +63,6 @@ public enum InternetChecksum {
     static func addWithCarry(_ a: UInt64, _ b: UInt64) -> UInt64 {
         let (sum, carry) = a.addingReportingOverflow(b)
         return sum &+ (carry ? 1 : 0)
-    }
-
-    /// The sum of an option-less (20-byte) IPv4 header at `offset`, or nil when the buffer is
-    /// shorter: five 32-bit words added whole (2^16 is 1 in ones'-complement arithmetic), so it
-    /// folds to what `sum(bytes, offset..<offset + 20)` folds to, without the general loop.
-    @inline(__always)
-    static func sumIPv4Header(_ bytes: UnsafeRawBufferPointer, at offset: Int) -> UInt64? {
-        guard offset >= 0, offset <= bytes.count &- 20 else { return nil }
-        return UInt64(bytes.be32(offset)) &+ UInt64(bytes.be32(offset &+ 4)) &+ UInt64(bytes.be32(offset &+ 8))
-            &+ UInt64(bytes.be32(offset &+ 12)) &+ UInt64(bytes.be32(offset &+ 16))
     }
 
     /// Folds a sum to 16 bits (not complemented): 0xffff means a valid checksum.

@@ -46,6 +46,12 @@ public struct DNSAnalyzer: AppAnalyzer {
         pendingReplies.drain(into: &output)
     }
 
+    /// A fresh analyzer in the same existential box (the tracker reuses finished analyzers).
+    public mutating func resetForReuse() -> Bool {
+        self = DNSAnalyzer()
+        return true
+    }
+
     // MARK: - Framing
 
     private mutating func deliverStream(
