@@ -14,12 +14,25 @@ public enum FindingFormatter {
         return String(decoding: bytes, as: UTF8.self)
     }
 
+    /// `findings (N: a critical, b high, ...):` — the count of each severity present, most severe first.
+    public static func tally(_ findings: [Finding]) -> String {
+        var counts: [Severity: Int] = [:]
+        for finding in findings { counts[finding.severity, default: 0] += 1 }
+        let parts = Severity.allCases.reversed().compactMap { severity in
+            counts[severity].map { "\($0) \(severity.rawValue)" }
+        }
+        return parts.isEmpty ? "findings (0):" : "findings (\(findings.count): \(parts.joined(separator: ", "))):"
+    }
+
     /// An aligned table, most severe first; the summary column is cut to fit `width`.
-    public static func table(_ findings: [Finding], width: Int = 160) -> String {
-        let rows = sorted(findings).map { finding in
+    ///
+    /// With a `limit`, only that many rows are laid out and a last line says how many more there are.
+    public static func table(_ findings: [Finding], width: Int = 160, limit: Int? = nil) -> String {
+        let shown = limit.map { min(max(0, $0), findings.count) } ?? findings.count
+        let rows = sorted(findings).prefix(shown).map { finding in
             [finding.severity.rawValue.uppercased(), finding.detector, finding.host?.description ?? "-", finding.summary]
         }
-        guard !rows.isEmpty else { return "no findings\n" }
+        guard !findings.isEmpty else { return "no findings\n" }
         let header = ["SEVERITY", "DETECTOR", "HOST", "SUMMARY"]
         var widths = header.map(\.count)
         for row in rows {
@@ -33,7 +46,9 @@ public enum FindingFormatter {
             text += summary.count > summaryWidth ? String(summary.prefix(summaryWidth - 1)) + "…" : summary
             return text + "\n"
         }
-        return ([header] + rows).map(line).joined()
+        let more = findings.count - shown
+        let tail = more > 0 ? "… \(more) more (--limit 0 shows every row; -o json prints every finding)\n" : ""
+        return ([header] + rows).map(line).joined() + tail
     }
 
     static func sorted(_ findings: [Finding]) -> [Finding] {

@@ -66,6 +66,9 @@ extension Fleetctl {
         @Option(name: .long, help: "Most findings kept; beyond it the least recently seen are dropped (and counted).")
         public var maxFindings: Int = DetectionEngine.Configuration.offline.maxFindings
 
+        @Option(name: .long, help: "Rows of the findings table, most severe first (0: all). -o json prints every finding.")
+        public var limit: Int = 100
+
         /// How findings are printed.
         public enum FindingsOutput: String, ExpressibleByArgument, Sendable {
             case table, json, none
@@ -84,6 +87,7 @@ extension Fleetctl {
             }
             guard maxFlows > 0 else { throw ValidationError("--max-flows must be positive") }
             guard maxFindings > 0 else { throw ValidationError("--max-findings must be positive") }
+            guard limit >= 0 else { throw ValidationError("--limit must be 0 (all rows) or positive") }
             for text in vpcCidr where CIDR(text) == nil {
                 throw ValidationError("--vpc-cidr: not a CIDR: \(text)")
             }
@@ -154,8 +158,8 @@ extension Fleetctl {
                 print(FindingFormatter.jsonLines(result.findings), terminator: "")
             case .table:
                 print(Self.summaryText(result.summary), terminator: "")
-                print("\nfindings (\(result.findings.count)):")
-                print(FindingFormatter.table(result.findings), terminator: "")
+                print("\n" + FindingFormatter.tally(result.findings))
+                print(FindingFormatter.table(result.findings, limit: limit == 0 ? nil : limit), terminator: "")
             case .none:
                 print(Self.summaryText(result.summary), terminator: "")
             }

@@ -41,11 +41,14 @@ struct AnalyzeCommandTests {
         #expect(try Fleetctl.Analyze.parse(["--ignore-checksums", "a.pcap"]).ignoreChecksums)
         #expect(try Fleetctl.Analyze.parse(["--max-findings", "7", "a.pcap"]).options.detection?.maxFindings == 7)
         #expect(try Fleetctl.Analyze.parse(["a.pcap"]).options.detection?.maxFindings == 1_000_000)
+        #expect(try Fleetctl.Analyze.parse(["a.pcap"]).limit == 100)
+        #expect(try Fleetctl.Analyze.parse(["--limit", "0", "a.pcap"]).limit == 0)
     }
 
     @Test(arguments: [
         [String](), ["--format", "xml", "a.pcap"], ["--tcp-timeout", "-1", "a.pcap"], ["--max-flows", "0", "a.pcap"],
         ["--interim-interval", "-5", "a.pcap"], ["--max-findings", "0", "a.pcap"], ["--bogus", "a.pcap"],
+        ["--limit", "-1", "a.pcap"],
     ])
     func rejectsBadArguments(arguments: [String]) {
         #expect(throws: (any Error).self) { try Fleetctl.Analyze.parse(arguments) }
