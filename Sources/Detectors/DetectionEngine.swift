@@ -21,8 +21,10 @@ public struct DetectionEngine: Sendable {
         public var warmUp: NetworkDuration = .seconds(300)
         /// Observations below this severity are dropped.
         public var minimumSeverity: Severity = .info
-        /// At most this many findings are kept (least recently seen dropped first).
+        /// At most this many findings are kept; past it some are dropped in ``evictionOrder``.
         public var maxFindings = 10_000
+        /// Which findings go first at the `maxFindings` limit.
+        public var evictionOrder = EvictionOrder.leastRecentlySeen
         public var dnsGrace: NetworkDuration = .seconds(300)
         public var longConnection = LongConnectionDetector.Configuration()
         public var unexplainedDirectIP = UnexplainedDirectIPDetector.Configuration()
@@ -40,15 +42,27 @@ public struct DetectionEngine: Sendable {
             var configuration = Configuration()
             configuration.warmUp = .zero
             configuration.maxFindings = 1_000_000
+            // The kept findings are the whole output: at the limit the least severe go first.
+            configuration.evictionOrder = .leastSevere
             return configuration
         }
+    }
+
+    /// The order in which findings are dropped at ``Configuration/maxFindings``.
+    public enum EvictionOrder: Sendable {
+        /// The least recently seen first (lowest severity first among equals): an aggregator's
+        /// engine, whose findings are already stored, keeps what is still active.
+        case leastRecentlySeen
+        /// The lowest severity first (least recently seen first among equals): offline analysis,
+        /// whose kept findings are its output, keeps the most severe.
+        case leastSevere
     }
 
     public private(set) var configuration: Configuration
     public private(set) var names: DNSAnswerIndex
     private var agentFirstSeen: [String: NetworkTime] = [:]
     private var stored: [String: Finding] = [:]
-    /// Findings dropped from ``findings`` at the `maxFindings` limit (least recently seen first).
+    /// Findings dropped from ``findings`` at the `maxFindings` limit (in the configured ``EvictionOrder``).
     public private(set) var findingsEvicted = 0
     private var clock: NetworkTime = .zero
 
@@ -176,8 +190,12 @@ public struct DetectionEngine: Sendable {
             // Evict down to 90 % so the sort is amortised over many inserts; the sort moves keys,
             // not whole findings.
             let target = configuration.maxFindings - configuration.maxFindings / 10
-            let ordered = stored.values.map { (lastSeen: $0.lastSeen, severity: $0.severity, id: $0.id) }
-                .sorted { ($0.lastSeen, $0.severity) < ($1.lastSeen, $1.severity) }
+            let keys = stored.values.map { (lastSeen: $0.lastSeen, severity: $0.severity, id: $0.id) }
+            let ordered: [(lastSeen: NetworkTime, severity: Severity, id: String)]
+            switch configuration.evictionOrder {
+            case .leastRecentlySeen: ordered = keys.sorted { ($0.lastSeen, $0.severity) < ($1.lastSeen, $1.severity) }
+            case .leastSevere: ordered = keys.sorted { ($0.severity, $0.lastSeen) < ($1.severity, $1.lastSeen) }
+            }
             let excess = stored.count - target
             for key in ordered.prefix(excess) { stored[key.id] = nil }
             findingsEvicted += excess

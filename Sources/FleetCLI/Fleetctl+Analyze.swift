@@ -63,7 +63,7 @@ extension Fleetctl {
             "A VPC CIDR of the captured host (repeatable); traffic inside it is intra-VPC.", valueName: "cidr"))
         public var vpcCidr: [String] = []
 
-        @Option(name: .long, help: "Most findings kept; beyond it the least recently seen are dropped (and counted).")
+        @Option(name: .long, help: "Most findings kept; beyond it the least severe are dropped (and counted).")
         public var maxFindings: Int = DetectionEngine.Configuration.offline.maxFindings
 
         @Option(name: .long, help: "Rows of the findings table, most severe first (0: all). -o json prints every finding.")
@@ -177,7 +177,7 @@ extension Fleetctl {
                 text += "\(log).log".padding(toLength: 10, withPad: " ", startingAt: 0) + "\(summary.rows[log, default: 0]) rows\n"
             }
             if summary.findingsEvicted > 0 {
-                text += "findings dropped at the --max-findings limit: \(summary.findingsEvicted) (least recently seen first)\n"
+                text += "findings dropped at the --max-findings limit: \(summary.findingsEvicted) (least severe first)\n"
             }
             text += "elapsed " + String(format: "%.3f", seconds) + " s  "
                 + String(format: "%.0f", summary.packetsPerSecond) + " packets/s\n"

@@ -69,7 +69,7 @@ public struct OfflineAnalysis {
         public var damage: String?
         public var elapsed: Duration = .zero
         public var statistics = PipelineStatistics()
-        /// Findings dropped at the detection engine's `maxFindings` limit (least recently seen first).
+        /// Findings dropped at the detection engine's `maxFindings` limit (least severe first).
         public var findingsEvicted = 0
 
         public init() {}

@@ -143,6 +143,47 @@ import Testing
         #expect(DetectionEngine.Configuration.offline.maxFindings >= 1_000_000)
     }
 
+    /// Offline, the kept findings are the output: at the limit the least severe go first, so an
+    /// early reverse shell outlives a later flood of lesser findings (the aggregator's order, least
+    /// recently seen first, drops it).
+    @Test func offlineEvictionDropsTheLeastSevereFirst() {
+        func run(_ order: DetectionEngine.EvictionOrder) -> DetectionEngine {
+            var configuration = Self.storyConfiguration(warmUp: .zero)
+            configuration.maxFindings = 10
+            configuration.evictionOrder = order
+            var engine = DetectionEngine(configuration: configuration)
+            var first = RecordBatch()
+            first.http = [HTTPRecord(
+                ts: StoryBuilder.time(0), uid: "CI",
+                id: ConnID(
+                    originatorHost: StoryBuilder.attacker, originatorPort: 51000, responderHost: StoryBuilder.vm,
+                    responderPort: 3000),
+                transDepth: 1, method: "GET", host: "api", uri: StoryBuilder.injectionShellURI, statusCode: 200,
+                uriRaw: StoryBuilder.injectionShellURI)]
+            // The reverse shell named in the payload: a critical injection-callback finding.
+            first.conns = [StoryBuilder.conn("CS", at: 1, StoryBuilder.vm, 46000, StoryBuilder.callback, 3000, duration: 5)]
+            _ = engine.ingest(first, agent: "vm-api")
+            for index in 0..<40 {
+                var batch = RecordBatch()
+                batch.conns = [StoryBuilder.conn(
+                    "C\(index)", at: Double(10 * (index + 1)), StoryBuilder.vm, 40000,
+                    .v4(0x5db8_0000 | UInt32(index + 1)), 8080, duration: 1)]
+                _ = engine.ingest(batch, agent: "vm-api")
+            }
+            return engine
+        }
+        let offline = run(.leastSevere)
+        let aggregator = run(.leastRecentlySeen)
+        #expect(offline.findingsEvicted > 0 && aggregator.findingsEvicted > 0)
+        #expect(offline.findings.count == aggregator.findings.count)
+        // The flood is of high and info findings: offline keeps the critical one and drops every info first.
+        #expect(offline.findings.contains { $0.detector == "injection-callback" && $0.severity == .critical })
+        #expect(offline.findings.allSatisfy { $0.severity >= .high })
+        #expect(!aggregator.findings.contains { $0.severity == .critical })
+        #expect(DetectionEngine.Configuration.offline.evictionOrder == .leastSevere)
+        #expect(DetectionEngine.Configuration().evictionOrder == .leastRecentlySeen)
+    }
+
     @Test func replayIsDeterministic() {
         let (a, _) = Self.replay(Self.storyConfiguration())
         let (b, _) = Self.replay(Self.storyConfiguration())
