@@ -140,7 +140,7 @@ import Testing
         // What is kept is the most recently seen.
         let newest = all.map(\.lastSeen).sorted().suffix(engine.findings.count)
         #expect(engine.findings.allSatisfy { $0.lastSeen >= newest.first ?? .zero })
-        #expect(DetectionEngine.Configuration.offline.maxFindings >= 1_000_000)
+        #expect(DetectionEngine.Configuration.offline.maxFindings >= 100_000)
     }
 
     /// Offline, the kept findings are the output: at the limit the least severe go first, so an

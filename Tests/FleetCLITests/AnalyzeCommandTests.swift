@@ -40,7 +40,7 @@ struct AnalyzeCommandTests {
         #expect(options.pipeline.flows.interimInterval == .seconds(60))
         #expect(try Fleetctl.Analyze.parse(["--ignore-checksums", "a.pcap"]).ignoreChecksums)
         #expect(try Fleetctl.Analyze.parse(["--max-findings", "7", "a.pcap"]).options.detection?.maxFindings == 7)
-        #expect(try Fleetctl.Analyze.parse(["a.pcap"]).options.detection?.maxFindings == 1_000_000)
+        #expect(try Fleetctl.Analyze.parse(["a.pcap"]).options.detection?.maxFindings == 250_000)
         #expect(try Fleetctl.Analyze.parse(["a.pcap"]).limit == 100)
         #expect(try Fleetctl.Analyze.parse(["--limit", "0", "a.pcap"]).limit == 0)
     }
