@@ -60,7 +60,7 @@ enum PostgresDetectionFeed {
         _ batches: [(batch: IngestBatch, bytes: ByteBuffer)], on connection: PostgresConnection, logger: Logger
     ) async throws {
         guard !batches.isEmpty else { return }
-        try await drain(connection.query(
+        try await drain(connection.statement(
             "SELECT pg_advisory_xact_lock(\(appendClass), hashtext(current_schema()))", logger: logger))
         var start = 0
         while start < batches.count {
@@ -75,7 +75,7 @@ enum PostgresDetectionFeed {
                 binds.append(bytes)
                 values.append("($\(base + 1)::text, $\(base + 2)::bigint, $\(base + 3)::bigint, $\(base + 4)::bytea)")
             }
-            try await drain(connection.query(PostgresQuery(unsafeSQL: """
+            try await drain(connection.statement(PostgresQuery(unsafeSQL: """
                 INSERT INTO detection_feed (agent_id, sequence, received_at, batch) VALUES \(values.joined(separator: ", "))
                 """, binds: binds), logger: logger))
             start = end
@@ -92,7 +92,7 @@ extension PostgresFlowStore: DetectionFeed {
         try await wrap {
             try await client.withConnection { connection in
                 var held = false
-                let rows = try await connection.query(
+                let rows = try await connection.statement(
                     "SELECT pg_try_advisory_lock(\(PostgresDetectionFeed.leaseClass), hashtext(current_schema()))",
                     logger: logger)
                 for try await granted in rows.decode(Bool.self) { held = granted }
@@ -113,7 +113,7 @@ extension PostgresFlowStore: DetectionFeed {
     /// lease after its term (nobody, this process included, could take it again).
     private func release(_ connection: PostgresConnection) async {
         do {
-            try await PostgresDetectionFeed.drain(connection.query(
+            try await PostgresDetectionFeed.drain(connection.statement(
                 "SELECT pg_advisory_unlock(\(PostgresDetectionFeed.leaseClass), hashtext(current_schema()))", logger: logger))
         } catch {
             try? await connection.close()
@@ -129,7 +129,7 @@ struct PostgresDetectionLease: DetectionFeedLease {
 
     func cursor() async throws -> Int64 {
         try await wrap {
-            let rows = try await connection.query(
+            let rows = try await connection.statement(
                 "SELECT position FROM detection_cursor WHERE name = 'fleet'", logger: logger)
             for try await position in rows.decode(Int64.self) { return position }
             return 0
@@ -138,7 +138,7 @@ struct PostgresDetectionLease: DetectionFeedLease {
 
     func entries(after position: Int64, limit: Int) async throws -> [DetectionFeedEntry] {
         try await wrap {
-            let rows = try await connection.query("""
+            let rows = try await connection.statement("""
                 SELECT position, agent_id, sequence, received_at, batch FROM detection_feed
                 WHERE position > \(position) ORDER BY position LIMIT \(Int64(max(1, limit)))
                 """, logger: logger)
@@ -156,7 +156,7 @@ struct PostgresDetectionLease: DetectionFeedLease {
 
     func firstPosition(receivedSince time: NetworkTime) async throws -> Int64? {
         try await wrap {
-            let rows = try await connection.query(
+            let rows = try await connection.statement(
                 "SELECT min(position) FROM detection_feed WHERE received_at >= \(time.microseconds)", logger: logger)
             for try await position in rows.decode(Int64?.self) { return position }
             return nil
@@ -165,10 +165,10 @@ struct PostgresDetectionLease: DetectionFeedLease {
 
     func advance(to position: Int64, keepSince: NetworkTime) async throws {
         try await wrap {
-            try await PostgresDetectionFeed.drain(connection.query(
+            try await PostgresDetectionFeed.drain(connection.statement(
                 "UPDATE detection_cursor SET position = \(position) WHERE name = 'fleet' AND position < \(position)",
                 logger: logger))
-            try await PostgresDetectionFeed.drain(connection.query(
+            try await PostgresDetectionFeed.drain(connection.statement(
                 "DELETE FROM detection_feed WHERE position <= \(position) AND received_at < \(keepSince.microseconds)",
                 logger: logger))
         }

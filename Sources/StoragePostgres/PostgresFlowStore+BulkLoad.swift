@@ -24,7 +24,7 @@ extension PostgresFlowStore {
         try await wrap {
             try await transaction { connection in
                 for index in indexes {
-                    try await connection.query(PostgresQuery(unsafeSQL: "DROP INDEX \"\(index.name)\""), logger: logger)
+                    try await connection.statement(PostgresQuery(unsafeSQL: "DROP INDEX \"\(index.name)\""), logger: logger)
                 }
             }
         }
@@ -67,11 +67,11 @@ extension PostgresFlowStore {
         guard !indexes.isEmpty else { return }
         try await wrap {
             try await transaction { connection in
-                try await connection.query("SET LOCAL maintenance_work_mem = '256MB'", logger: logger)
+                try await connection.statement("SET LOCAL maintenance_work_mem = '256MB'", logger: logger)
                 for index in indexes {
                     // A partitioned table's index reads `ON ONLY parent`: without ONLY it is built on every partition.
                     let sql = index.definition.replacingFirst(" ON ONLY ", with: " ON ")
-                    try await connection.query(PostgresQuery(unsafeSQL: sql), logger: logger)
+                    try await connection.statement(PostgresQuery(unsafeSQL: sql), logger: logger)
                 }
             }
         }

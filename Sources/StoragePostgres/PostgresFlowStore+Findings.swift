@@ -14,20 +14,20 @@ extension PostgresFlowStore {
         try await wrap {
             try await transaction { connection in
                 for finding in ordered {
-                    let inserted = try await connection.query(
+                    let inserted = try await connection.statement(
                         try Self.findingUpsert(finding, update: false), logger: logger)
                     var wasInserted = false
                     for try await _ in inserted { wasInserted = true }
                     if wasInserted { continue }
                     var stored: Finding?
-                    let rows = try await connection.query(
+                    let rows = try await connection.statement(
                         "SELECT finding FROM findings WHERE id = \(finding.id) FOR UPDATE", logger: logger)
                     for try await json in rows.decode(String.self) { stored = try Self.decodeFinding(json) }
                     guard var merged = stored else {
                         throw StorageError.database.with(message: "finding \(finding.id) vanished while merging")
                     }
                     guard merged.merge(finding) else { continue }
-                    for try await _ in try await connection.query(try Self.findingUpsert(merged, update: true), logger: logger) {}
+                    for try await _ in try await connection.statement(try Self.findingUpsert(merged, update: true), logger: logger) {}
                 }
             }
         }

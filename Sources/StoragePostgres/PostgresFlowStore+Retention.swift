@@ -43,7 +43,7 @@ extension PostgresFlowStore {
     func partitionDays(of table: String, on connection: PostgresConnection) async throws -> [(String, Int64)] {
         var binds = PostgresBindings()
         binds.append(table)
-        let rows = try await connection.query(PostgresQuery(unsafeSQL: """
+        let rows = try await connection.statement(PostgresQuery(unsafeSQL: """
             SELECT c.relname::text FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
             WHERE i.inhparent = $1::text::regclass
             """, binds: binds), logger: logger)
@@ -59,13 +59,13 @@ extension PostgresFlowStore {
         return try await wrap {
             var dropped: Set<Int64> = []
             let deleted = try await transaction { connection in
-                try await connection.query("SELECT pg_advisory_xact_lock(\(PostgresPartitions.ddlLock))", logger: logger)
+                try await connection.statement("SELECT pg_advisory_xact_lock(\(PostgresPartitions.ddlLock))", logger: logger)
                 var deleted = 0
                 for table in PostgresSchema.recordTables {
                     for (name, start) in try await partitionDays(of: table, on: connection) {
                         if (start + 1) * day <= cutoff {
                             deleted += try await count("SELECT count(*) FROM \(name)", on: connection)
-                            try await connection.query(PostgresQuery(unsafeSQL: "DROP TABLE \(name)"), logger: logger)
+                            try await connection.statement(PostgresQuery(unsafeSQL: "DROP TABLE \(name)"), logger: logger)
                             dropped.insert(start)
                         } else if start * day < cutoff {
                             let filter = chunk.map { "ctid IN (SELECT ctid FROM \(name) WHERE ts < \(cutoff) LIMIT \($0))" }
@@ -85,7 +85,7 @@ extension PostgresFlowStore {
 
     private func count(_ sql: String, on connection: PostgresConnection) async throws -> Int {
         var total = 0
-        for try await value in try await connection.query(PostgresQuery(unsafeSQL: sql), logger: logger).decode(Int64.self) {
+        for try await value in try await connection.statement(PostgresQuery(unsafeSQL: sql), logger: logger).decode(Int64.self) {
             total += Int(value)
         }
         return total

@@ -67,4 +67,32 @@ extension PostgresFlowStore {
             }
         }
     }
+
+    /// The session's value of a server setting (`SHOW name`).
+    package func setting(_ name: String) async throws -> String? {
+        try await wrap {
+            for try await row in try await client.query(PostgresQuery(unsafeSQL: "SHOW \(name)"), logger: logger) {
+                return try row.decode(String.self)
+            }
+            return nil
+        }
+    }
+
+    /// Opens a transaction, locks `agent`'s sequence row as an ingest does, then sits idle for `idle`
+    /// as a stopped aggregator would, and then commits as a resumed one would; returns whether the
+    /// commit failed (the server having ended the session meanwhile) — it must fail, not hang.
+    package func stallInTransaction(lockingAgent agent: String, idle: Duration) async throws -> Bool {
+        try await client.withConnection { connection in
+            try await connection.statement("BEGIN", logger: logger)
+            try await connection.statement(
+                "SELECT last_sequence FROM agent_sequences WHERE agent_id = \(agent) FOR UPDATE", logger: logger)
+            try await Task.sleep(for: idle)
+            do {
+                try await connection.statement("COMMIT", logger: logger)
+                return false
+            } catch {
+                return true
+            }
+        }
+    }
 }

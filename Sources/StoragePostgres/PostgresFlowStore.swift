@@ -41,19 +41,19 @@ public final class PostgresFlowStore: FlowStore, FindingStore, Sendable {
     public func migrate() async throws {
         try await wrap {
             try await transaction { connection in
-                try await connection.query("SELECT pg_advisory_xact_lock(\(PostgresPartitions.migrationLock))", logger: logger)
-                try await connection.query(PostgresQuery(unsafeSQL: PostgresSchema.migrationsTable), logger: logger)
+                try await connection.statement("SELECT pg_advisory_xact_lock(\(PostgresPartitions.migrationLock))", logger: logger)
+                try await connection.statement(PostgresQuery(unsafeSQL: PostgresSchema.migrationsTable), logger: logger)
                 var applied: Set<String> = []
-                for try await name in try await connection.query("SELECT name FROM fleet_migrations", logger: logger)
+                for try await name in try await connection.statement("SELECT name FROM fleet_migrations", logger: logger)
                     .decode(String.self)
                 {
                     applied.insert(name)
                 }
                 for migration in PostgresSchema.migrations where !applied.contains(migration.name) {
                     for statement in PostgresSchema.statements(migration.sql) {
-                        try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)
+                        try await connection.statement(PostgresQuery(unsafeSQL: statement), logger: logger)
                     }
-                    try await connection.query(
+                    try await connection.statement(
                         "INSERT INTO fleet_migrations (name) VALUES (\(migration.name))", logger: logger)
                 }
             }
@@ -135,13 +135,13 @@ public final class PostgresFlowStore: FlowStore, FindingStore, Sendable {
     /// error thrown is `body`'s own).
     func transaction<Value: Sendable>(_ body: (PostgresConnection) async throws -> Value) async throws -> Value {
         try await client.withConnection { connection in
-            try await connection.query("BEGIN", logger: logger)
+            try await connection.statement("BEGIN", logger: logger)
             do {
                 let value = try await body(connection)
-                try await connection.query("COMMIT", logger: logger)
+                try await connection.statement("COMMIT", logger: logger)
                 return value
             } catch {
-                _ = try? await connection.query("ROLLBACK", logger: logger)
+                _ = try? await connection.statement("ROLLBACK", logger: logger)
                 throw error
             }
         }

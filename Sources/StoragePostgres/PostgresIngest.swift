@@ -99,12 +99,12 @@ struct PostgresIngest {
                 results.append((index, .success(.duplicate(lastCommitted: lastCommitted))))
             case .apply(let gap):
                 if savepoints && !batch.records.isEmpty {
-                    try await connection.query(PostgresQuery(unsafeSQL: "SAVEPOINT b\(position)"), logger: store.logger)
+                    try await connection.statement(PostgresQuery(unsafeSQL: "SAVEPOINT b\(position)"), logger: store.logger)
                     do {
                         try await insert(batch.records, agent: batch.agent, on: connection)
-                        try await connection.query(PostgresQuery(unsafeSQL: "RELEASE SAVEPOINT b\(position)"), logger: store.logger)
+                        try await connection.statement(PostgresQuery(unsafeSQL: "RELEASE SAVEPOINT b\(position)"), logger: store.logger)
                     } catch {
-                        try await connection.query(PostgresQuery(unsafeSQL: "ROLLBACK TO SAVEPOINT b\(position)"), logger: store.logger)
+                        try await connection.statement(PostgresQuery(unsafeSQL: "ROLLBACK TO SAVEPOINT b\(position)"), logger: store.logger)
                         if PostgresFlowStore.sqlState(error) == "23514" { store.partitions.forget() }
                         results.append((index, .failure(PostgresFlowStore.storageError(error))))
                         continue
@@ -153,7 +153,7 @@ struct PostgresIngest {
             ORDER BY v.id ON CONFLICT (agent_id) DO NOTHING
             """, binds: idBinds), on: connection)
         var last: [AgentID: UInt64] = [:]
-        let rows = try await connection.query(PostgresQuery(unsafeSQL: """
+        let rows = try await connection.statement(PostgresQuery(unsafeSQL: """
             SELECT agent_id, last_sequence FROM agent_sequences WHERE agent_id = ANY ($1::text[])
             ORDER BY agent_id FOR UPDATE
             """, binds: idBinds), logger: store.logger)
@@ -223,6 +223,6 @@ struct PostgresIngest {
 
     /// Runs a statement and drains its result, so its errors surface here.
     private func execute(_ query: PostgresQuery, on connection: PostgresConnection) async throws {
-        for try await _ in try await connection.query(query, logger: store.logger) {}
+        for try await _ in try await connection.statement(query, logger: store.logger) {}
     }
 }

@@ -49,14 +49,14 @@ final class PostgresPartitions: Sendable {
         let missing = known.withLock { days.subtracting($0) }
         guard !missing.isEmpty else { return }
         try await store.transaction { connection in
-            try await connection.query("SELECT pg_advisory_xact_lock(\(Self.ddlLock))", logger: store.logger)
+            try await connection.statement("SELECT pg_advisory_xact_lock(\(Self.ddlLock))", logger: store.logger)
             for day in missing.sorted() {
                 for table in PostgresSchema.recordTables {
                     let low = day * Self.dayMicroseconds
                     let high = low + Self.dayMicroseconds
                     let sql = "CREATE TABLE IF NOT EXISTS \(Self.name(table, day: day)) PARTITION OF \(table) "
                         + "FOR VALUES FROM (\(low)) TO (\(high))"
-                    try await connection.query(PostgresQuery(unsafeSQL: sql), logger: store.logger)
+                    try await connection.statement(PostgresQuery(unsafeSQL: sql), logger: store.logger)
                 }
             }
         }

@@ -50,6 +50,33 @@ struct PostgresStoreTests {
         }
     }
 
+    /// A stopped aggregator's open transaction is ended by the server after the session's
+    /// `idle_in_transaction_timeout`: its row lock goes, and a peer stores that agent's next batch.
+    /// Resumed, the stopped one's next statement fails at once (PostgresNIO alone would never answer it).
+    @Test(.timeLimit(.minutes(1))) func aStalledTransactionIsEndedByTheServer() async throws {
+        try await withPostgresStore { store, url in
+            #expect(try await store.setting("idle_in_transaction_session_timeout") == "1min")
+            let id = Fixtures.id("10.0.0.1", 1, "10.0.0.2", 2)
+            let first = Fixtures.batch(conns: [Fixtures.conn(uid: "c1", ts: Fixtures.time(0), id: id)])
+            #expect(try await store.ingest(Fixtures.ingest("agent-1", 1, first)).storedCount == 1)
+            let stopped = try PostgresFlowStore(url: url + "&idle_in_transaction_timeout=1", logger: PostgresFlowStore.quietLogger)
+            try await withThrowingTaskGroup(of: Void.self) { runner in
+                runner.addTask { await stopped.run() }
+                defer { runner.cancelAll() }
+                #expect(try await stopped.setting("idle_in_transaction_session_timeout") == "1s")
+                async let ended = stopped.stallInTransaction(lockingAgent: "agent-1", idle: .seconds(4))
+                try await Task.sleep(for: .milliseconds(500))
+                // Waits for the stalled lock until the server ends that transaction, then commits.
+                let started = ContinuousClock.now
+                let second = Fixtures.batch(conns: [Fixtures.conn(uid: "c2", ts: Fixtures.time(1), id: id)])
+                #expect(try await store.ingest(Fixtures.ingest("agent-1", 2, second)).storedCount == 1)
+                #expect(ContinuousClock.now - started < .seconds(3))
+                #expect(try await ended)
+            }
+            #expect(try await store.conns(RecordQuery()).map(\.record.uid).sorted() == ["c1", "c2"])
+        }
+    }
+
     @Test func twoStoresOnOneDatabaseStoreEachBatchOnce() async throws {
         try await withPostgresStore { first, url in
             let second = try PostgresFlowStore(url: url, logger: PostgresFlowStore.quietLogger)
@@ -111,6 +138,7 @@ struct PostgresStoreTests {
     @Test(arguments: [
         "mysql://u@h/db", "postgres://h:5432/db", "postgres://u@h:5432/", "postgres://u@h/db?sslmode=maybe",
         "postgres://u@h/db?max_connections=0", "postgres://u@h/db?colour=blue", "postgres:///db",
+        "postgres://u@h/db?idle_in_transaction_timeout=-1", "postgres://u@h/db?idle_in_transaction_timeout=1m",
     ])
     func unusableURLsAreRejected(url: String) {
         #expect(throws: StorageError.database) { try PostgresFlowStore(url: url, logger: Logger(label: "test")) }
@@ -120,6 +148,7 @@ struct PostgresStoreTests {
         for url in [
             "postgres://fleet@127.0.0.1:5432/fleet", "postgresql://u:p%40ss@db.internal/fleet?sslmode=require",
             "postgres://u@[::1]:6543/db?search_path=s1&max_connections=4",
+            "postgres://u@h/db?idle_in_transaction_timeout=0",
         ] {
             _ = try PostgresFlowStore(url: url, logger: Logger(label: "test"))
         }
