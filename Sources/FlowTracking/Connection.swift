@@ -61,6 +61,12 @@ final class Connection {
     @exclusivity(unchecked) var nextInterim: NetworkTime?
     /// Bumped whenever the slot is reused, so stale timer entries are ignored.
     @exclusivity(unchecked) var generation: UInt32 = 0
+    /// What the removal deadline was last worked out from: the deadline facts (`deadlineSignature`;
+    /// 0 = never) and `lastTime`. While both are unchanged or `lastTime` only moved on, the deadline
+    /// can only have moved later and the pending timer entry still fires in time (it re-evaluates
+    /// when it fires), so a packet needs no deadline work (Zeek's lazy inactivity timers).
+    @exclusivity(unchecked) var scheduledSignature: UInt32 = 0
+    @exclusivity(unchecked) var scheduledLastTime = NetworkTime.zero
 
     /// A blank connection: `start` makes it one.
     init() {}
@@ -109,6 +115,7 @@ final class Connection {
         innerVLAN = nil
         nextInterim = nil
         generation = 0
+        scheduledSignature = 0
     }
 
     /// Hands the analyzers of a removed connection to `pool` (those it keeps) or drops them.
@@ -141,6 +148,14 @@ final class Connection {
         swap(&checksumErrorsOriginator, &checksumErrorsResponder)
         history.flip()
         context.id = id
+    }
+
+    /// Everything besides `lastTime` and `startTime` the removal deadline depends on, as one
+    /// nonzero word (see `scheduledSignature`): the TCP deadline facts; nothing else for UDP
+    /// and ICMP (their timeouts are fixed when the connection starts).
+    @inline(__always)
+    func deadlineSignature() -> UInt32 {
+        transport == .tcp ? tcp.deadlineSignature() : 1 << 31
     }
 
     /// Whether a packet from `host:port` comes from the originator.

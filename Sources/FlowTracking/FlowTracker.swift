@@ -79,7 +79,11 @@ public struct FlowTracker: PacketSink {
 
     public mutating func receive(_ packet: DecodedPacket, bytes: UnsafeRawBufferPointer) {
         counters.packets &+= 1
-        if packet.timestamp > now { runTimers(upTo: packet.timestamp) }
+        if packet.timestamp > now {
+            now = packet.timestamp
+            // Most packets find no timer due: no call.
+            if timers.earliest <= packet.timestamp.microseconds { runTimers(upTo: packet.timestamp) }
+        }
 
         let transport: TransportProtocol
         var sourcePort = packet.sourcePort
@@ -137,8 +141,14 @@ public struct FlowTracker: PacketSink {
         Self.process(
             connection, packet: packet, bytes: bytes, sourcePort: sourcePort, plan: analyzerPlan, pool: &analyzerPool,
             output: &output, counters: &counters)
-        if let deadline = Self.nextDeadline(connection, timeouts: timeouts) {
-            scheduleIfEarlier(slot: slotIndex, generation: connection.generation, at: deadline)
+        // Deadline work only when what the deadline depends on changed (see `scheduledSignature`).
+        let signature = connection.deadlineSignature()
+        if signature != connection.scheduledSignature || connection.lastTime < connection.scheduledLastTime {
+            connection.scheduledSignature = signature
+            connection.scheduledLastTime = connection.lastTime
+            if let deadline = Self.nextDeadline(connection, timeouts: timeouts) {
+                scheduleIfEarlier(slot: slotIndex, generation: connection.generation, at: deadline)
+            }
         }
     }
 

@@ -81,6 +81,19 @@ struct TCPSession: Sendable {
             attemptStarted: attemptStarted)
     }
 
+    /// The deadline facts packed into one nonzero word, to tell cheaply whether they changed.
+    /// `mutating` (it changes nothing) like `deadlineFacts`.
+    @inline(__always)
+    mutating func deadlineSignature() -> UInt32 {
+        var word = UInt32(originator.state.rawValue) | UInt32(responder.state.rawValue) << 4 | 1 << 31
+        if originator.didClose { word |= 1 << 8 }
+        if responder.didClose { word |= 1 << 9 }
+        if closeComplete { word |= 1 << 10 }
+        if partialClose { word |= 1 << 11 }
+        if attemptStarted { word |= 1 << 12 }
+        return word
+    }
+
     /// What the conn record reads of the session (states and payload sizes), as a small value.
     struct RecordFacts {
         var originatorState: TCPEndpointState
