@@ -63,7 +63,7 @@ struct FlowIndex {
     }
 
     subscript(key: FlowKey) -> Int32? {
-        get {
+        @inline(__always) get {
             let (position, found) = find(key, hash: hash(key))
             return found ? entries[position].slot : nil
         }

@@ -35,6 +35,9 @@ public struct FlowTracker: PacketSink {
     var now = NetworkTime.zero
     var tunnelContexts: [TunnelParent: UInt32] = [:]
     var tunnelUIDs: [TunnelParent: String] = [:]
+    /// Weird names the TCP state machine reported for the current packet (kept here so that
+    /// its storage outlives the packet: no array is made and released per segment).
+    var tcpWeirds: [String] = []
 
     public init(configuration: FlowConfiguration = FlowConfiguration()) {
         self.configuration = configuration
@@ -131,24 +134,33 @@ public struct FlowTracker: PacketSink {
                 key: key, packet: packet, transport: transport, sourcePort: sourcePort,
                 destinationPort: destinationPort)
         }
-        var tunnelParent: String?
-        if let tunnel = packet.tunnel { tunnelParent = noteTunnel(tunnel) }
-        // The connection is a class in the slab: it is updated in place, never copied.
-        guard let connection = connections[Int(slotIndex)] else { return }
-        if let tunnelParent, !connection.tunnelParents.contains(tunnelParent), connection.tunnelParents.count < 8 {
-            connection.tunnelParents.append(tunnelParent)
-        }
-        Self.process(
-            connection, packet: packet, bytes: bytes, sourcePort: sourcePort, plan: analyzerPlan, pool: &analyzerPool,
-            output: &output, counters: &counters)
-        // Deadline work only when what the deadline depends on changed (see `scheduledSignature`).
-        let signature = connection.deadlineSignature()
-        if signature != connection.scheduledSignature || connection.lastTime < connection.scheduledLastTime {
-            connection.scheduledSignature = signature
-            connection.scheduledLastTime = connection.lastTime
-            if let deadline = Self.nextDeadline(connection, timeouts: timeouts) {
-                scheduleIfEarlier(slot: slotIndex, generation: connection.generation, at: deadline)
+        if let tunnel = packet.tunnel { noteTunnel(tunnel, of: slotIndex) }
+        // The slab holds the connection for the rest of this call (nothing here removes one):
+        // it is used unretained, without a retain/release pair per packet.
+        guard let connection = unretainedConnection(at: slotIndex) else { return }
+        connection._withUnsafeGuaranteedRef { connection in
+            Self.process(
+                connection, packet: packet, bytes: bytes, sourcePort: sourcePort, plan: analyzerPlan,
+                pool: &analyzerPool, output: &output, counters: &counters, weirds: &tcpWeirds)
+            // Deadline work only when what the deadline depends on changed (see `scheduledSignature`).
+            let signature = connection.deadlineSignature()
+            if signature != connection.scheduledSignature || connection.lastTime < connection.scheduledLastTime {
+                connection.scheduledSignature = signature
+                connection.scheduledLastTime = connection.lastTime
+                if let deadline = Self.nextDeadline(connection, timeouts: timeouts) {
+                    scheduleIfEarlier(slot: slotIndex, generation: connection.generation, at: deadline)
+                }
             }
+        }
+    }
+
+    /// The connection in `slot`, unretained: valid only while the slab keeps it.
+    @inline(__always)
+    private func unretainedConnection(at slot: Int32) -> Unmanaged<Connection>? {
+        let position = Int(slot)
+        return connections.withUnsafeBufferPointer { buffer in
+            guard position >= 0, position < buffer.count, let connection = buffer[position] else { return nil }
+            return Unmanaged.passUnretained(connection)
         }
     }
 
@@ -172,6 +184,17 @@ public struct FlowTracker: PacketSink {
             key.destinationPort = tunnel.sourcePort
         }
         return key
+    }
+
+    /// Records the tunnel of a decapsulated packet: its uid in the connection's tunnel parents,
+    /// its service on the outer UDP flow.
+    @inline(never)
+    private mutating func noteTunnel(_ tunnel: TunnelParent, of slot: Int32) {
+        let tunnelParent = noteTunnel(tunnel)
+        guard let connection = connections[Int(slot)] else { return }
+        if !connection.tunnelParents.contains(tunnelParent), connection.tunnelParents.count < 8 {
+            connection.tunnelParents.append(tunnelParent)
+        }
     }
 
     /// Marks the outer UDP flow of a decapsulated packet with its tunnel service and returns its uid.
