@@ -29,6 +29,9 @@ public struct FlowTracker: PacketSink {
     var historyTexts = HistoryTextCache()
     /// The removal timeouts of `configuration`.
     let timeouts: ConnectionTimeouts
+    /// `configuration.likelyServerPortsTCP` and `likelyServerPortsUDP`, compiled.
+    let serverPortsTCP: PortSet
+    let serverPortsUDP: PortSet
     /// `configuration.localNetworks`, compiled.
     let localNetworks: LocalNetworkMatcher
     var uids: UIDGenerator
@@ -44,6 +47,8 @@ public struct FlowTracker: PacketSink {
         analyzerPlan = AnalyzerPlan(configuration.analyzers)
         timeouts = ConnectionTimeouts(configuration)
         localNetworks = LocalNetworkMatcher(configuration.localNetworks)
+        serverPortsTCP = PortSet(configuration.likelyServerPortsTCP)
+        serverPortsUDP = PortSet(configuration.likelyServerPortsUDP)
         uids = UIDGenerator(seed: configuration.uidSeed)
     }
 
@@ -239,7 +244,7 @@ public struct FlowTracker: PacketSink {
             // A connection first seen without its SYN (or at the SYN-ACK): guess the
             // responder from likely server ports, as Zeek does ('^' in the history).
             if let flags = packet.tcp?.flags, !flags.contains(.syn) || flags.contains(.ack) {
-                let servers = configuration.likelyServerPortsTCP
+                let servers = serverPortsTCP
                 if servers.contains(sourcePort) {
                     if servers.contains(destinationPort) {
                         flip = sourcePort < destinationPort
@@ -249,7 +254,7 @@ public struct FlowTracker: PacketSink {
                 }
             }
         case .udp:
-            let servers = configuration.likelyServerPortsUDP
+            let servers = serverPortsUDP
             flip = servers.contains(sourcePort) && !servers.contains(destinationPort)
         case .icmp:
             // Zeek never flips ICMP: the first sender is the originator, even of a reply type.
