@@ -103,7 +103,8 @@ final class Connection {
         history = ConnHistory()
         checksumErrorsOriginator = ScaledCounter()
         checksumErrorsResponder = ScaledCounter()
-        tcp = TCPSession()
+        // Only TCP reads the session: another flow skips the reset unless stream data is held.
+        if transport == .tcp || tcp.holdsData { tcp = TCPSession() }
         if !analyzers.isEmpty { analyzers.removeAll(keepingCapacity: true) }
         deferredAnalyzers = 0
         if !services.isEmpty { services = [] }
@@ -121,6 +122,16 @@ final class Connection {
     /// Hands the analyzers of a removed connection to `pool` (those it keeps) or drops them.
     func returnAnalyzers(to pool: inout AnalyzerPool) {
         while var slot = analyzers.popLast() { pool.recycle(&slot) }
+    }
+
+    /// Moves the uid, services and tunnel parents out (for the final record of a removed
+    /// connection), leaving empty ones: no copies to retain now and release at reuse.
+    func takeRecordTexts() -> (uid: String, services: [String], tunnelParents: [String]) {
+        var texts = (uid: "", services: [String](), tunnelParents: [String]())
+        swap(&texts.uid, &uid)
+        swap(&texts.services, &services)
+        swap(&texts.tunnelParents, &tunnelParents)
+        return texts
     }
 
     /// Drops what a removed connection still references (analyzers, strings) while it waits for reuse.

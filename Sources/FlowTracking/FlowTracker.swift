@@ -58,15 +58,16 @@ public struct FlowTracker: PacketSink {
 
     /// Returns the records completed so far and forgets them.
     ///
-    /// The next batch starts with room for as many records as this one had, so that a
-    /// steady stream is not copied into doubling arrays after every drain.
+    /// The next batch starts with room for half as many records again as this one had, so that
+    /// a steady stream is not copied into doubling arrays after every drain.
     public mutating func drain() -> RecordBatch {
         let batch = output.take()
-        output.conns.reserveCapacity(batch.conns.count)
-        output.dns.reserveCapacity(batch.dns.count)
-        output.http.reserveCapacity(batch.http.count)
-        output.ssl.reserveCapacity(batch.ssl.count)
-        output.weirds.reserveCapacity(batch.weirds.count)
+        func room(_ count: Int) -> Int { count + count / 2 }
+        output.conns.reserveCapacity(room(batch.conns.count))
+        output.dns.reserveCapacity(room(batch.dns.count))
+        output.http.reserveCapacity(room(batch.http.count))
+        output.ssl.reserveCapacity(room(batch.ssl.count))
+        output.weirds.reserveCapacity(room(batch.weirds.count))
         return batch
     }
 
@@ -314,6 +315,7 @@ public struct FlowTracker: PacketSink {
             slot = Int32(connections.count)
             connections.append(connection)
             generations.append(0)
+            pendingDeadlines.append(-1)
         }
         index[key] = slot
         counters.flowsCreated &+= 1

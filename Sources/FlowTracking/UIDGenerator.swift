@@ -24,7 +24,12 @@ public struct UIDGenerator: Sendable {
     public mutating func next(prefix: UInt8 = UInt8(ascii: "C")) -> String {
         let first = next64()
         let second = next64() & 0xFFFF_FFFF
-        let pairs = Self.digitPairs
+        return Self.text(prefix: prefix, first, second)
+    }
+
+    /// `prefix`, then `first` and `second` (below 2³²) in base 62, least significant digit first.
+    static func text(prefix: UInt8, _ first: UInt64, _ second: UInt64) -> String {
+        let pairs = digitPairs
         // 1 + 11 + 6 characters at most.
         return String(unsafeUninitializedCapacity: 18) { buffer in
             guard buffer.count >= 18, pairs.count == 62 * 62 else { return 0 }

@@ -61,6 +61,12 @@ struct TCPSession: Sendable {
 
     var bothClosed: Bool { originator.didClose && responder.didClose }
 
+    /// Stream blocks are held (or their storage kept) on either side.
+    var holdsData: Bool {
+        originator.pendingBytes != 0 || responder.pendingBytes != 0 || originator.pending.capacity != 0
+            || responder.pending.capacity != 0
+    }
+
     /// What the removal deadline depends on, as a small value.
     struct DeadlineFacts {
         var originator: TCPEndpointState
