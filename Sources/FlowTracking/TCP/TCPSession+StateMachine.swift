@@ -158,10 +158,13 @@ extension TCPSession {
         let alreadyClosed = endpoint(isOrig).didClose
         if alreadyClosed { return }
         withEndpoints(isOrig) { endpoint, _ in endpoint.didClose = true }
-        let closing = endpoint(isOrig), peer = endpoint(!isOrig)
-        if closing.state == .reset || peer.didClose || peer.state == .inactive {
+        // The few fields needed, not copies of both endpoints (with their block lists).
+        let (closingState, closingPrevious, peerClosed, peerState) = withEndpoints(isOrig) { closing, peer in
+            (closing.state, closing.previousState, peer.didClose, peer.state)
+        }
+        if closingState == .reset || peerClosed || peerState == .inactive {
             closeComplete = true
-        } else if closing.previousState == .inactive {
+        } else if closingPrevious == .inactive {
             partialClose = true
         }
     }
