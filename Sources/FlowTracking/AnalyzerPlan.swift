@@ -6,7 +6,10 @@ import FleetModel
 /// Entries are numbered by their position in `AnalyzerRegistry.entries`; a connection's
 /// analyzers are a bit set over those numbers (registries of at most 64 entries; larger
 /// ones are served entry by entry through the registry itself).
-struct AnalyzerPlan: Sendable {
+///
+/// A class (immutable, shared): every packet hands it down to its connection, and as a struct of
+/// a dozen fields it was copied onto the stack each time.
+final class AnalyzerPlan: Sendable {
     private struct PortBinding: Sendable {
         var transport: TransportProtocol
         var port: UInt16

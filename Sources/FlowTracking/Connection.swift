@@ -61,6 +61,12 @@ final class Connection {
     @exclusivity(unchecked) var nextInterim: NetworkTime?
     /// Bumped whenever the slot is reused, so stale timer entries are ignored.
     @exclusivity(unchecked) var generation: UInt32 = 0
+    /// What the removal deadline was last worked out from: the deadline facts (`deadlineSignature`;
+    /// 0 = never) and `lastTime`. While both are unchanged or `lastTime` only moved on, the deadline
+    /// can only have moved later and the pending timer entry still fires in time (it re-evaluates
+    /// when it fires), so a packet needs no deadline work (Zeek's lazy inactivity timers).
+    @exclusivity(unchecked) var scheduledSignature: UInt32 = 0
+    @exclusivity(unchecked) var scheduledLastTime = NetworkTime.zero
 
     /// A blank connection: `start` makes it one.
     init() {}
@@ -97,7 +103,8 @@ final class Connection {
         history = ConnHistory()
         checksumErrorsOriginator = ScaledCounter()
         checksumErrorsResponder = ScaledCounter()
-        tcp = TCPSession()
+        // Only TCP reads the session: another flow skips the reset unless stream data is held.
+        if transport == .tcp || tcp.holdsData { tcp = TCPSession() }
         if !analyzers.isEmpty { analyzers.removeAll(keepingCapacity: true) }
         deferredAnalyzers = 0
         if !services.isEmpty { services = [] }
@@ -109,11 +116,22 @@ final class Connection {
         innerVLAN = nil
         nextInterim = nil
         generation = 0
+        scheduledSignature = 0
     }
 
     /// Hands the analyzers of a removed connection to `pool` (those it keeps) or drops them.
     func returnAnalyzers(to pool: inout AnalyzerPool) {
         while var slot = analyzers.popLast() { pool.recycle(&slot) }
+    }
+
+    /// Moves the uid, services and tunnel parents out (for the final record of a removed
+    /// connection), leaving empty ones: no copies to retain now and release at reuse.
+    func takeRecordTexts() -> (uid: String, services: [String], tunnelParents: [String]) {
+        var texts = (uid: "", services: [String](), tunnelParents: [String]())
+        swap(&texts.uid, &uid)
+        swap(&texts.services, &services)
+        swap(&texts.tunnelParents, &tunnelParents)
+        return texts
     }
 
     /// Drops what a removed connection still references (analyzers, strings) while it waits for reuse.
@@ -141,6 +159,14 @@ final class Connection {
         swap(&checksumErrorsOriginator, &checksumErrorsResponder)
         history.flip()
         context.id = id
+    }
+
+    /// Everything besides `lastTime` and `startTime` the removal deadline depends on, as one
+    /// nonzero word (see `scheduledSignature`): the TCP deadline facts; nothing else for UDP
+    /// and ICMP (their timeouts are fixed when the connection starts).
+    @inline(__always)
+    func deadlineSignature() -> UInt32 {
+        transport == .tcp ? tcp.deadlineSignature() : 1 << 31
     }
 
     /// Whether a packet from `host:port` comes from the originator.

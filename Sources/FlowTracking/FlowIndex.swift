@@ -3,10 +3,9 @@ import FleetModel
 /// The flow table's key → slot map: open addressing with linear probing, at most half
 /// full, and backward-shift deletion (no tombstones).
 ///
-/// Keys are hashed by a seeded multiply–xorshift mix of every address word, ports,
-/// protocol and context — much cheaper than `Hasher`'s SipHash, and the per-process
-/// seed (taken from `Hasher`'s own random seed) keeps the probe sequence unpredictable
-/// to whoever crafts the packets.
+/// Keys are hashed by folded 64×64→128-bit multiplies of the key's words with per-process
+/// seeds (taken from `Hasher`'s own random seed) — much cheaper than `Hasher`'s SipHash,
+/// and the seeds keep the probe sequence unpredictable to whoever crafts the packets.
 struct FlowIndex {
     private struct Entry {
         var key: FlowKey
@@ -20,7 +19,7 @@ struct FlowIndex {
 
     private var entries: [Entry]
     private var mask: Int
-    private let seed: UInt64
+    private let seeds: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64)
     private(set) var count = 0
 
     init(minimumCapacity: Int = 1024) {
@@ -28,32 +27,27 @@ struct FlowIndex {
         while capacity < minimumCapacity * 2 { capacity <<= 1 }
         entries = Array(repeating: Entry(key: Self.emptyKey, slot: -1, hash: 0), count: capacity)
         mask = capacity - 1
-        var hasher = Hasher()
-        hasher.combine(0x466C_6F77 as UInt64)
-        seed = UInt64(truncatingIfNeeded: hasher.finalize()) | 1
+        func seed(_ salt: UInt64) -> UInt64 {
+            var hasher = Hasher()
+            hasher.combine(salt)
+            return UInt64(truncatingIfNeeded: hasher.finalize()) | 1
+        }
+        seeds = (seed(0x466C_6F77), seed(0x1), seed(0x2), seed(0x3), seed(0x4), seed(0x5))
     }
 
+    /// The 128-bit product of two words, folded to 64 bits.
     @inline(__always)
-    private static func mix(_ value: UInt64) -> UInt64 {
-        var z = value &* 0xBF58_476D_1CE4_E5B9
-        z ^= z >> 31
-        z = z &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 29)
+    private static func fold(_ a: UInt64, _ b: UInt64) -> UInt64 {
+        let product = a.multipliedFullWidth(by: b)
+        return product.high ^ product.low
     }
 
     @inline(__always)
     private func hash(_ key: FlowKey) -> UInt32 {
-        var h = seed
-        switch key.lowAddress {
-        case .v4(let value): h = Self.mix(h ^ UInt64(value))
-        case .v6(let high, let low): h = Self.mix(Self.mix(h ^ high) ^ low ^ 0x8000_0000_0000_0000)
-        }
-        switch key.highAddress {
-        case .v4(let value): h = Self.mix(h ^ UInt64(value))
-        case .v6(let high, let low): h = Self.mix(Self.mix(h ^ high) ^ low ^ 0x8000_0000_0000_0000)
-        }
-        h = Self.mix(h ^ (UInt64(key.lowPort) << 48 | UInt64(key.highPort) << 32 | UInt64(key.ipProto) << 24) ^ UInt64(key.context) << 1)
-        return UInt32(truncatingIfNeeded: h >> 32)
+        let a = Self.fold(key.lowHigh ^ seeds.0, key.lowLow ^ seeds.1)
+        let b = Self.fold(key.highHigh ^ seeds.2, key.highLow ^ seeds.3)
+        let c = Self.fold(a ^ key.portsAndContext ^ seeds.4, b ^ key.protoAndFamilies ^ seeds.5)
+        return UInt32(truncatingIfNeeded: c ^ c >> 32)
     }
 
     /// Position of `key`'s entry, or of the empty entry where it would go.
@@ -69,7 +63,7 @@ struct FlowIndex {
     }
 
     subscript(key: FlowKey) -> Int32? {
-        get {
+        @inline(__always) get {
             let (position, found) = find(key, hash: hash(key))
             return found ? entries[position].slot : nil
         }

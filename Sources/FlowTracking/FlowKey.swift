@@ -2,39 +2,60 @@ import FleetModel
 
 /// A direction-independent flow key: the 5-tuple in canonical order plus the
 /// context that keeps overlapping address spaces apart (tunnel, optional VLAN).
+///
+/// Fixed-width words (every packet builds, hashes and compares one): each address as two
+/// 64-bit words (IPv4 as its IPv4-mapped IPv6 form, told apart from a real `::ffff:a.b.c.d`
+/// by a family bit), ports and context in one word, protocol and family bits in another.
 struct FlowKey: Hashable, Sendable {
-    var lowAddress: IPAddress
-    var highAddress: IPAddress
-    var lowPort: UInt16
-    var highPort: UInt16
-    var ipProto: UInt8
-    /// 0 outside tunnels; otherwise an id of the encapsulating flow (and VLAN when configured).
-    var context: UInt32
+    var lowHigh: UInt64
+    var lowLow: UInt64
+    var highHigh: UInt64
+    var highLow: UInt64
+    /// Low port << 48 | high port << 32 | context.
+    var portsAndContext: UInt64
+    /// IP protocol | low address is IPv6 << 8 | high address is IPv6 << 9.
+    var protoAndFamilies: UInt64
 
     init(source: IPAddress, sourcePort: UInt16, destination: IPAddress, destinationPort: UInt16, ipProto: UInt8, context: UInt32) {
-        if (source, sourcePort) <= (destination, destinationPort) {
-            lowAddress = source; lowPort = sourcePort; highAddress = destination; highPort = destinationPort
+        let s = Self.words(source), d = Self.words(destination)
+        // Any total order on (address, port) will do: both directions must agree.
+        let sourceTail = UInt64(sourcePort) << 1 | s.v6
+        let destinationTail = UInt64(destinationPort) << 1 | d.v6
+        let sourceFirst = (s.high, s.low, sourceTail) <= (d.high, d.low, destinationTail)
+        if sourceFirst {
+            lowHigh = s.high; lowLow = s.low; highHigh = d.high; highLow = d.low
+            portsAndContext = UInt64(sourcePort) << 48 | UInt64(destinationPort) << 32 | UInt64(context)
+            protoAndFamilies = UInt64(ipProto) | s.v6 << 8 | d.v6 << 9
         } else {
-            lowAddress = destination; lowPort = destinationPort; highAddress = source; highPort = sourcePort
+            lowHigh = d.high; lowLow = d.low; highHigh = s.high; highLow = s.low
+            portsAndContext = UInt64(destinationPort) << 48 | UInt64(sourcePort) << 32 | UInt64(context)
+            protoAndFamilies = UInt64(ipProto) | d.v6 << 8 | s.v6 << 9
         }
-        self.ipProto = ipProto
-        self.context = context
     }
 
-    /// Two words into the hasher instead of every field one by one (this runs for every packet).
-    /// Equal keys fold to equal words, so this agrees with the synthesized `==`.
-    func hash(into hasher: inout Hasher) {
-        let ports = UInt64(lowPort) << 48 | UInt64(highPort) << 32
-        hasher.combine(Self.fold(lowAddress) &* 0x9E37_79B9_7F4A_7C15 ^ Self.fold(highAddress))
-        hasher.combine(ports | UInt64(ipProto) << 24 ^ UInt64(context))
+    /// An address as two words and its family (1: IPv6).
+    @inline(__always)
+    static func words(_ address: IPAddress) -> (high: UInt64, low: UInt64, v6: UInt64) {
+        switch address {
+        case .v4(let value): return (0, 0xFFFF_0000_0000 | UInt64(value), 0)
+        case .v6(let high, let low): return (high, low, 1)
+        }
     }
 
     @inline(__always)
-    static func fold(_ address: IPAddress) -> UInt64 {
-        switch address {
-        case .v4(let value): return UInt64(value)
-        case .v6(let high, let low): return (high &* 0xBF58_476D_1CE4_E5B9) ^ low ^ (1 << 63)
-        }
+    static func == (lhs: FlowKey, rhs: FlowKey) -> Bool {
+        ((lhs.lowHigh ^ rhs.lowHigh) | (lhs.lowLow ^ rhs.lowLow) | (lhs.highHigh ^ rhs.highHigh)
+            | (lhs.highLow ^ rhs.highLow) | (lhs.portsAndContext ^ rhs.portsAndContext)
+            | (lhs.protoAndFamilies ^ rhs.protoAndFamilies)) == 0
+    }
+
+    func hash(into hasher: inout Hasher) {
+        hasher.combine(lowHigh)
+        hasher.combine(lowLow)
+        hasher.combine(highHigh)
+        hasher.combine(highLow)
+        hasher.combine(portsAndContext)
+        hasher.combine(protoAndFamilies)
     }
 }
 

@@ -5,7 +5,8 @@ extension FlowTracker {
     /// Applies one packet to its connection, in place (the connection stays in the table).
     static func process(
         _ connection: Connection, packet: DecodedPacket, bytes: UnsafeRawBufferPointer, sourcePort: UInt16,
-        plan: AnalyzerPlan, pool: inout AnalyzerPool, output: inout RecordBatch, counters: inout FlowCounters
+        plan: AnalyzerPlan, pool: inout AnalyzerPool, output: inout RecordBatch, counters: inout FlowCounters,
+        weirds weirdNames: inout [String]
     ) {
         var isOrig = connection.isFromOriginator(host: packet.source, port: sourcePort)
 
@@ -39,7 +40,6 @@ extension FlowTracker {
             // Zeek stops moving a TCP connection's last time once both sides have closed.
             if !(facts.originatorClosed && facts.responderClosed) { connection.lastTime = packet.timestamp }
             let time = packet.timestamp
-            var weirdNames: [String] = []
             // History, analyzers and services are reached in place in the connection (a class):
             // nothing is moved out and back per segment.
             let outcome = connection.tcp.process(
@@ -64,8 +64,11 @@ extension FlowTracker {
                 connection.flipRoles()
                 isOrig.toggle()
             }
-            for name in weirdNames where Self.loggedTCPWeirds.contains(name) {
-                output.weirds.append(WeirdRecord(ts: time, uid: connection.uid, id: connection.id, name: name, source: "TCP"))
+            if !weirdNames.isEmpty {
+                for name in weirdNames where Self.loggedTCPWeirds.contains(name) {
+                    output.weirds.append(WeirdRecord(ts: time, uid: connection.uid, id: connection.id, name: name, source: "TCP"))
+                }
+                weirdNames.removeAll(keepingCapacity: true)
             }
         case .udp:
             connection.history.check(.data, UInt8(ascii: "D"), originator: isOrig)

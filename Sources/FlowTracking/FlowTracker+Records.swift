@@ -5,8 +5,28 @@ extension FlowTracker {
     ///
     /// Static and built in one initializer call: as a tracker method it copied the tracker's
     /// configuration, and field-by-field assignment copied the record once more.
+    ///
+    /// A `final` record (the connection is being removed) takes the connection's uid, services
+    /// and tunnel parents instead of copying them.
     static func makeRecord(
-        _ connection: Connection, localNetworks: LocalNetworkMatcher, historyTexts: inout HistoryTextCache
+        _ connection: Connection, localNetworks: LocalNetworkMatcher, historyTexts: inout HistoryTextCache,
+        final: Bool = false
+    ) -> ConnRecord {
+        if final {
+            let texts = connection.takeRecordTexts()
+            return record(
+                connection, uid: texts.uid, services: texts.services, tunnelParents: texts.tunnelParents,
+                localNetworks: localNetworks, historyTexts: &historyTexts)
+        }
+        return record(
+            connection, uid: connection.uid, services: connection.services, tunnelParents: connection.tunnelParents,
+            localNetworks: localNetworks, historyTexts: &historyTexts)
+    }
+
+    @inline(__always)
+    private static func record(
+        _ connection: Connection, uid: consuming String, services: consuming [String], tunnelParents: consuming [String],
+        localNetworks: LocalNetworkMatcher, historyTexts: inout HistoryTextCache
     ) -> ConnRecord {
         var duration: NetworkDuration?
         var originatorBytes: UInt64?
@@ -24,14 +44,14 @@ extension FlowTracker {
             }
         }
         return ConnRecord(
-            ts: connection.startTime, uid: connection.uid, id: connection.id, proto: connection.transport,
-            service: connection.services, duration: duration, originatorBytes: originatorBytes,
+            ts: connection.startTime, uid: uid, id: connection.id, proto: connection.transport,
+            service: services, duration: duration, originatorBytes: originatorBytes,
             responderBytes: responderBytes, connState: Self.connState(connection),
             localOriginator: localNetworks.contains(connection.originatorHost),
             localResponder: localNetworks.contains(connection.responderHost), missedBytes: connection.missedBytes,
             history: historyTexts.text(of: connection.history), originatorPackets: connection.originatorPackets,
             originatorIPBytes: connection.originatorIPBytes, responderPackets: connection.responderPackets,
-            responderIPBytes: connection.responderIPBytes, tunnelParents: connection.tunnelParents,
+            responderIPBytes: connection.responderIPBytes, tunnelParents: tunnelParents,
             ipProto: connection.ipProto, vlan: connection.vlan, innerVLAN: connection.innerVLAN)
     }
 

@@ -79,7 +79,7 @@ extension FlowTracker {
         let position = Int(slot)
         guard position < connections.count, let connection = connections[position].take() else { return }
         connection.finishAnalyzers(output: &output)
-        output.conns.append(Self.makeRecord(connection, localNetworks: localNetworks, historyTexts: &historyTexts))
+        output.conns.append(Self.makeRecord(connection, localNetworks: localNetworks, historyTexts: &historyTexts, final: true))
         connection.returnAnalyzers(to: &analyzerPool)
         index.removeValue(forKey: connection.key)
         generations[position] &+= 1
@@ -118,6 +118,7 @@ extension FlowTracker {
 
     mutating func setPendingDeadline(slot: Int32, _ value: Int64) {
         let position = Int(slot)
+        // Every slot gets its entry when it is made: the loop is a safety net.
         while pendingDeadlines.count <= position { pendingDeadlines.append(-1) }
         pendingDeadlines[position] = value
     }

@@ -29,18 +29,26 @@ public struct FlowTracker: PacketSink {
     var historyTexts = HistoryTextCache()
     /// The removal timeouts of `configuration`.
     let timeouts: ConnectionTimeouts
+    /// `configuration.likelyServerPortsTCP` and `likelyServerPortsUDP`, compiled.
+    let serverPortsTCP: PortSet
+    let serverPortsUDP: PortSet
     /// `configuration.localNetworks`, compiled.
     let localNetworks: LocalNetworkMatcher
     var uids: UIDGenerator
     var now = NetworkTime.zero
     var tunnelContexts: [TunnelParent: UInt32] = [:]
     var tunnelUIDs: [TunnelParent: String] = [:]
+    /// Weird names the TCP state machine reported for the current packet (kept here so that
+    /// its storage outlives the packet: no array is made and released per segment).
+    var tcpWeirds: [String] = []
 
     public init(configuration: FlowConfiguration = FlowConfiguration()) {
         self.configuration = configuration
         analyzerPlan = AnalyzerPlan(configuration.analyzers)
         timeouts = ConnectionTimeouts(configuration)
         localNetworks = LocalNetworkMatcher(configuration.localNetworks)
+        serverPortsTCP = PortSet(configuration.likelyServerPortsTCP)
+        serverPortsUDP = PortSet(configuration.likelyServerPortsUDP)
         uids = UIDGenerator(seed: configuration.uidSeed)
     }
 
@@ -50,15 +58,16 @@ public struct FlowTracker: PacketSink {
 
     /// Returns the records completed so far and forgets them.
     ///
-    /// The next batch starts with room for as many records as this one had, so that a
-    /// steady stream is not copied into doubling arrays after every drain.
+    /// The next batch starts with room for half as many records again as this one had, so that
+    /// a steady stream is not copied into doubling arrays after every drain.
     public mutating func drain() -> RecordBatch {
         let batch = output.take()
-        output.conns.reserveCapacity(batch.conns.count)
-        output.dns.reserveCapacity(batch.dns.count)
-        output.http.reserveCapacity(batch.http.count)
-        output.ssl.reserveCapacity(batch.ssl.count)
-        output.weirds.reserveCapacity(batch.weirds.count)
+        func room(_ count: Int) -> Int { count + count / 2 }
+        output.conns.reserveCapacity(room(batch.conns.count))
+        output.dns.reserveCapacity(room(batch.dns.count))
+        output.http.reserveCapacity(room(batch.http.count))
+        output.ssl.reserveCapacity(room(batch.ssl.count))
+        output.weirds.reserveCapacity(room(batch.weirds.count))
         return batch
     }
 
@@ -79,7 +88,11 @@ public struct FlowTracker: PacketSink {
 
     public mutating func receive(_ packet: DecodedPacket, bytes: UnsafeRawBufferPointer) {
         counters.packets &+= 1
-        if packet.timestamp > now { runTimers(upTo: packet.timestamp) }
+        if packet.timestamp > now {
+            now = packet.timestamp
+            // Most packets find no timer due: no call.
+            if timers.earliest <= packet.timestamp.microseconds { runTimers(upTo: packet.timestamp) }
+        }
 
         let transport: TransportProtocol
         var sourcePort = packet.sourcePort
@@ -127,18 +140,33 @@ public struct FlowTracker: PacketSink {
                 key: key, packet: packet, transport: transport, sourcePort: sourcePort,
                 destinationPort: destinationPort)
         }
-        var tunnelParent: String?
-        if let tunnel = packet.tunnel { tunnelParent = noteTunnel(tunnel) }
-        // The connection is a class in the slab: it is updated in place, never copied.
-        guard let connection = connections[Int(slotIndex)] else { return }
-        if let tunnelParent, !connection.tunnelParents.contains(tunnelParent), connection.tunnelParents.count < 8 {
-            connection.tunnelParents.append(tunnelParent)
+        if let tunnel = packet.tunnel { noteTunnel(tunnel, of: slotIndex) }
+        // The slab holds the connection for the rest of this call (nothing here removes one):
+        // it is used unretained, without a retain/release pair per packet.
+        guard let connection = unretainedConnection(at: slotIndex) else { return }
+        connection._withUnsafeGuaranteedRef { connection in
+            Self.process(
+                connection, packet: packet, bytes: bytes, sourcePort: sourcePort, plan: analyzerPlan,
+                pool: &analyzerPool, output: &output, counters: &counters, weirds: &tcpWeirds)
+            // Deadline work only when what the deadline depends on changed (see `scheduledSignature`).
+            let signature = connection.deadlineSignature()
+            if signature != connection.scheduledSignature || connection.lastTime < connection.scheduledLastTime {
+                connection.scheduledSignature = signature
+                connection.scheduledLastTime = connection.lastTime
+                if let deadline = Self.nextDeadline(connection, timeouts: timeouts) {
+                    scheduleIfEarlier(slot: slotIndex, generation: connection.generation, at: deadline)
+                }
+            }
         }
-        Self.process(
-            connection, packet: packet, bytes: bytes, sourcePort: sourcePort, plan: analyzerPlan, pool: &analyzerPool,
-            output: &output, counters: &counters)
-        if let deadline = Self.nextDeadline(connection, timeouts: timeouts) {
-            scheduleIfEarlier(slot: slotIndex, generation: connection.generation, at: deadline)
+    }
+
+    /// The connection in `slot`, unretained: valid only while the slab keeps it.
+    @inline(__always)
+    private func unretainedConnection(at slot: Int32) -> Unmanaged<Connection>? {
+        let position = Int(slot)
+        return connections.withUnsafeBufferPointer { buffer in
+            guard position >= 0, position < buffer.count, let connection = buffer[position] else { return nil }
+            return Unmanaged.passUnretained(connection)
         }
     }
 
@@ -162,6 +190,17 @@ public struct FlowTracker: PacketSink {
             key.destinationPort = tunnel.sourcePort
         }
         return key
+    }
+
+    /// Records the tunnel of a decapsulated packet: its uid in the connection's tunnel parents,
+    /// its service on the outer UDP flow.
+    @inline(never)
+    private mutating func noteTunnel(_ tunnel: TunnelParent, of slot: Int32) {
+        let tunnelParent = noteTunnel(tunnel)
+        guard let connection = connections[Int(slot)] else { return }
+        if !connection.tunnelParents.contains(tunnelParent), connection.tunnelParents.count < 8 {
+            connection.tunnelParents.append(tunnelParent)
+        }
     }
 
     /// Marks the outer UDP flow of a decapsulated packet with its tunnel service and returns its uid.
@@ -206,7 +245,7 @@ public struct FlowTracker: PacketSink {
             // A connection first seen without its SYN (or at the SYN-ACK): guess the
             // responder from likely server ports, as Zeek does ('^' in the history).
             if let flags = packet.tcp?.flags, !flags.contains(.syn) || flags.contains(.ack) {
-                let servers = configuration.likelyServerPortsTCP
+                let servers = serverPortsTCP
                 if servers.contains(sourcePort) {
                     if servers.contains(destinationPort) {
                         flip = sourcePort < destinationPort
@@ -216,7 +255,7 @@ public struct FlowTracker: PacketSink {
                 }
             }
         case .udp:
-            let servers = configuration.likelyServerPortsUDP
+            let servers = serverPortsUDP
             flip = servers.contains(sourcePort) && !servers.contains(destinationPort)
         case .icmp:
             // Zeek never flips ICMP: the first sender is the originator, even of a reply type.
@@ -276,6 +315,7 @@ public struct FlowTracker: PacketSink {
             slot = Int32(connections.count)
             connections.append(connection)
             generations.append(0)
+            pendingDeadlines.append(-1)
         }
         index[key] = slot
         counters.flowsCreated &+= 1

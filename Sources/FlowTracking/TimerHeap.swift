@@ -16,6 +16,9 @@ struct TimerHeap: Sendable {
 
     var first: Entry? { entries.first }
 
+    /// The earliest entry's time (`Int64.max` when empty).
+    var earliest: Int64 { entries.first?.time ?? .max }
+
     /// Adds an entry. The new entry moves up through a hole (parents shift down one level)
     /// instead of being swapped at every level.
     mutating func push(_ entry: Entry) {

@@ -158,26 +158,34 @@ extension TCPSession {
         let alreadyClosed = endpoint(isOrig).didClose
         if alreadyClosed { return }
         withEndpoints(isOrig) { endpoint, _ in endpoint.didClose = true }
-        let closing = endpoint(isOrig), peer = endpoint(!isOrig)
-        if closing.state == .reset || peer.didClose || peer.state == .inactive {
+        // The few fields needed, not copies of both endpoints (with their block lists).
+        let (closingState, closingPrevious, peerClosed, peerState) = withEndpoints(isOrig) { closing, peer in
+            (closing.state, closing.previousState, peer.didClose, peer.state)
+        }
+        if closingState == .reset || peerClosed || peerState == .inactive {
             closeComplete = true
-        } else if closing.previousState == .inactive {
+        } else if closingPrevious == .inactive {
             partialClose = true
         }
     }
 
     /// Zeek's is-reuse test: a new SYN on this 5-tuple starts a new connection.
-    func isReuse(flags: TCPFlags, sequence: UInt32, originatorSide isOrig: Bool) -> Bool {
+    /// `mutating` (it changes nothing) so that callers reach the session in place inside its
+    /// connection instead of copying both endpoints out.
+    mutating func isReuse(flags: TCPFlags, sequence: UInt32, originatorSide isOrig: Bool) -> Bool {
         guard flags.contains(.syn) else { return false }
-        var connectionOriginator = originator
+        // The connection originator's start and state (the responder's, for a SYN-ACK).
+        var originatorStart = originator.startSeq
+        var originatorState = originator.state
         if flags.contains(.ack) {
             if originator.state != .inactive { return false }
-            connectionOriginator = responder
+            originatorStart = responder.startSeq
+            originatorState = responder.state
         }
         let closed = bothClosed || originator.state == .reset || responder.state == .reset
         if !closed {
-            if sequence == connectionOriginator.startSeq { return false }
-            if !flags.contains(.ack) && connectionOriginator.state == .synAckSent && responder.state == .inactive
+            if sequence == originatorStart { return false }
+            if !flags.contains(.ack) && originatorState == .synAckSent && responder.state == .inactive
                 && sequence == responder.startSeq {
                 return false
             }

@@ -61,6 +61,12 @@ struct TCPSession: Sendable {
 
     var bothClosed: Bool { originator.didClose && responder.didClose }
 
+    /// Stream blocks are held (or their storage kept) on either side.
+    var holdsData: Bool {
+        originator.pendingBytes != 0 || responder.pendingBytes != 0 || originator.pending.capacity != 0
+            || responder.pending.capacity != 0
+    }
+
     /// What the removal deadline depends on, as a small value.
     struct DeadlineFacts {
         var originator: TCPEndpointState
@@ -79,6 +85,19 @@ struct TCPSession: Sendable {
             originator: originator.state, responder: responder.state, originatorClosed: originator.didClose,
             responderClosed: responder.didClose, closeComplete: closeComplete, partialClose: partialClose,
             attemptStarted: attemptStarted)
+    }
+
+    /// The deadline facts packed into one nonzero word, to tell cheaply whether they changed.
+    /// `mutating` (it changes nothing) like `deadlineFacts`.
+    @inline(__always)
+    mutating func deadlineSignature() -> UInt32 {
+        var word = UInt32(originator.state.rawValue) | UInt32(responder.state.rawValue) << 4 | 1 << 31
+        if originator.didClose { word |= 1 << 8 }
+        if responder.didClose { word |= 1 << 9 }
+        if closeComplete { word |= 1 << 10 }
+        if partialClose { word |= 1 << 11 }
+        if attemptStarted { word |= 1 << 12 }
+        return word
     }
 
     /// What the conn record reads of the session (states and payload sizes), as a small value.
