@@ -21,6 +21,8 @@ public struct DNSAnalyzer: AppAnalyzer {
     private var failures = 0
     private var origBuffer: [UInt8] = []
     private var respBuffer: [UInt8] = []
+    /// The answer records of the message being handled, found by its one scan.
+    private var answerLocations = DNSAnswerLocations()
 
     public init() {}
 
@@ -48,7 +50,10 @@ public struct DNSAnalyzer: AppAnalyzer {
 
     /// A fresh analyzer in the same existential box (the tracker reuses finished analyzers).
     public mutating func resetForReuse() -> Bool {
+        var locations = DNSAnswerLocations()
+        swap(&locations, &answerLocations)
         self = DNSAnalyzer()
+        answerLocations = locations
         return true
     }
 
@@ -84,7 +89,7 @@ public struct DNSAnalyzer: AppAnalyzer {
         // names are usually not shown (the query's name is).
         let message: DNSMessageOutline
         do {
-            message = try DNSMessageOutline.scan(bytes)
+            message = try DNSMessageOutline.scan(bytes, answers: &answerLocations)
         } catch {
             output.weirds.append(WeirdRecord(
                 ts: time, uid: context.uid, id: context.id, name: Self.weirdName(error), source: "DNS"))
@@ -136,8 +141,9 @@ public struct DNSAnalyzer: AppAnalyzer {
                 info.record.answers.reserveCapacity(expected)
                 info.record.ttls.reserveCapacity(expected)
             }
-            var answers = message.answers(in: bytes)
-            while let location = answers.next() {
+            var index = 0
+            while let location = answerLocations.location(index) {
+                index += 1
                 // The owner name is shown only as a stand-in query, and in NSEC text.
                 guard let text = DNSMessageOutline.answerText(location, in: bytes) else { continue }
                 if info.record.query == nil { info.record.query = DNSMessageOutline.name(at: location.nameOffset, in: bytes) }

@@ -36,6 +36,18 @@ public struct DNSMessageOutline: Hashable, Sendable {
     /// Checks a whole message (a UDP payload or one TCP frame without its length prefix).
     /// - Throws: the `DNSParseError` `DNSMessage.parse` throws for the same bytes.
     public static func scan(_ bytes: UnsafeRawBufferPointer) throws(DNSParseError) -> DNSMessageOutline {
+        var ignored = DNSAnswerLocations()
+        ignored.limit = 0
+        return try scan(bytes, answers: &ignored)
+    }
+
+    /// `scan(_:)`, also collecting the locations of the answer section's records (the first
+    /// `answers.limit` of them) into `answers`, which is emptied first (its storage is kept):
+    /// the records are then not read a second time. On a throw `answers` holds no meaning.
+    public static func scan(
+        _ bytes: UnsafeRawBufferPointer, answers: inout DNSAnswerLocations
+    ) throws(DNSParseError) -> DNSMessageOutline {
+        answers.removeAll()
         var cursor = ByteCursor(bytes)
         let header = try DNSHeader.read(&cursor, messageLength: bytes.count)
         var firstQuestion: DNSQuestionLocation?
@@ -48,8 +60,10 @@ public struct DNSMessageOutline: Hashable, Sendable {
             if firstQuestion == nil { firstQuestion = DNSQuestionLocation(nameOffset: nameOffset, type: type, qclass: qclass) }
         }
         let answersOffset = cursor.offset
-        for _ in 0..<(Int(header.answerCount) + Int(header.authorityCount) + Int(header.additionalCount)) {
+        let answerCount = Int(header.answerCount)
+        for index in 0..<(answerCount + Int(header.authorityCount) + Int(header.additionalCount)) {
             let location = try DNSMessage.readRecordHeader(&cursor)
+            if index < answerCount { answers.append(location) }
             _ = try DNSRDataReader.read(
                 type: location.type, cursor: cursor, start: location.data.lowerBound, end: location.data.upperBound,
                 decode: false)
@@ -132,11 +146,50 @@ extension DNSMessage {
     static func readRecordHeader(_ cursor: inout ByteCursor) throws(DNSParseError) -> DNSRecordLocation {
         let nameOffset = cursor.offset
         try DNSName.skip(&cursor)
-        guard let type = cursor.u16(), let rclass = cursor.u16(), let ttl = cursor.u32(), let length = cursor.u16()
-        else { throw .truncated(offset: cursor.offset, field: .recordHeader) }
-        let start = cursor.offset
+        // The ten fixed bytes in one bounds check (the name's end is inside the message).
+        let offset = cursor.offset
+        guard offset >= 0, cursor.bytes.count - offset >= 10 else {
+            // The same offset the field-by-field reads stop at.
+            let fixed = max(0, cursor.bytes.count - offset)
+            throw .truncated(offset: offset + (fixed >= 8 ? 8 : fixed >= 4 ? 4 : fixed & ~1), field: .recordHeader)
+        }
+        let first = UInt64(bigEndian: cursor.bytes.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
+        let length = UInt16(bigEndian: cursor.bytes.loadUnaligned(fromByteOffset: offset + 8, as: UInt16.self))
+        let start = offset + 10
+        cursor.offset = start
         let end = start + Int(length)
-        guard end <= cursor.bytes.count else { throw .truncated(offset: cursor.offset, field: .rdata) }
-        return DNSRecordLocation(nameOffset: nameOffset, type: type, rclass: rclass, ttl: ttl, data: start..<end)
+        guard end <= cursor.bytes.count else { throw .truncated(offset: start, field: .rdata) }
+        return DNSRecordLocation(
+            nameOffset: nameOffset, type: UInt16(truncatingIfNeeded: first >> 48),
+            rclass: UInt16(truncatingIfNeeded: first >> 32), ttl: UInt32(truncatingIfNeeded: first), data: start..<end)
+    }
+}
+
+/// Locations of an answer section's records, kept by a caller across messages so that its
+/// storage is reused (see `DNSMessageOutline.scan(_:answers:)`).
+public struct DNSAnswerLocations: Sendable {
+    /// Slots `0..<count` hold the locations; later slots are left over from earlier messages.
+    @usableFromInline var storage: [DNSRecordLocation] = []
+    /// How many locations were collected.
+    public private(set) var count = 0
+    /// Most locations kept (`DNSMessage.maxRecordsPerSection`).
+    public var limit = DNSMessage.maxRecordsPerSection
+
+    public init() {}
+
+    /// The `index`th collected location, or nil past the end.
+    @inlinable public func location(_ index: Int) -> DNSRecordLocation? {
+        index >= 0 && index < count && index < storage.count ? storage[index] : nil
+    }
+
+    mutating func append(_ location: DNSRecordLocation) {
+        guard count < limit else { return }
+        if count < storage.count { storage[count] = location } else { storage.append(location) }
+        count += 1
+    }
+
+    /// Empties the list, keeping its storage.
+    public mutating func removeAll() {
+        count = 0
     }
 }
