@@ -21,8 +21,6 @@ public struct DNSAnalyzer: AppAnalyzer {
     private var failures = 0
     private var origBuffer: [UInt8] = []
     private var respBuffer: [UInt8] = []
-    /// The answer records of the message being handled, found by its one scan.
-    private var answerLocations = DNSAnswerLocations()
 
     public init() {}
 
@@ -50,10 +48,7 @@ public struct DNSAnalyzer: AppAnalyzer {
 
     /// A fresh analyzer in the same existential box (the tracker reuses finished analyzers).
     public mutating func resetForReuse() -> Bool {
-        var locations = DNSAnswerLocations()
-        swap(&locations, &answerLocations)
         self = DNSAnalyzer()
-        answerLocations = locations
         return true
     }
 
@@ -89,7 +84,7 @@ public struct DNSAnalyzer: AppAnalyzer {
         // names are usually not shown (the query's name is).
         let message: DNSMessageOutline
         do {
-            message = try DNSMessageOutline.scan(bytes, answers: &answerLocations)
+            message = try DNSMessageOutline.scan(bytes)
         } catch {
             output.weirds.append(WeirdRecord(
                 ts: time, uid: context.uid, id: context.id, name: Self.weirdName(error), source: "DNS"))
@@ -103,16 +98,16 @@ public struct DNSAnalyzer: AppAnalyzer {
         let mdns = context.id.responderPort == 5353 || context.id.originatorPort == 5353
         let netbios = context.id.responderPort == 137
 
-        var info: PendingDNSRecord
-        if mdns {
-            info = newRecord(header.id, at: time, context: context)
-        } else if isQuery, let reply = pendingReplies.pop(header.id) {
-            info = reply
-        } else if !isQuery, let query = pendingQueries.pop(header.id) {
-            info = query
-        } else {
-            info = newRecord(header.id, at: time, context: context)
-        }
+        var info: PendingDNSRecord =
+            if mdns {
+                newRecord(header.id, at: time, context: context)
+            } else if isQuery, let reply = pendingReplies.pop(header.id) {
+                reply
+            } else if !isQuery, let query = pendingQueries.pop(header.id) {
+                query
+            } else {
+                newRecord(header.id, at: time, context: context)
+            }
         info.record.opcode = header.opcode
         if !isQuery {
             info.record.rcode = header.rcode
@@ -141,9 +136,8 @@ public struct DNSAnalyzer: AppAnalyzer {
                 info.record.answers.reserveCapacity(expected)
                 info.record.ttls.reserveCapacity(expected)
             }
-            var index = 0
-            while let location = answerLocations.location(index) {
-                index += 1
+            var answers = message.answers(in: bytes)
+            while let location = answers.next() {
                 // The owner name is shown only as a stand-in query, and in NSEC text.
                 guard let text = DNSMessageOutline.answerText(location, in: bytes) else { continue }
                 if info.record.query == nil { info.record.query = DNSMessageOutline.name(at: location.nameOffset, in: bytes) }

@@ -31,9 +31,9 @@ struct PendingDNS: Sendable {
         return item
     }
 
-    mutating func push(_ item: PendingDNSRecord, output: inout RecordBatch) {
+    mutating func push(_ item: consuming PendingDNSRecord, output: inout RecordBatch) {
         if single == nil && queues.isEmpty {
-            single = item
+            single = consume item
             return
         }
         if let lone = single.take() {

@@ -36,18 +36,6 @@ public struct DNSMessageOutline: Hashable, Sendable {
     /// Checks a whole message (a UDP payload or one TCP frame without its length prefix).
     /// - Throws: the `DNSParseError` `DNSMessage.parse` throws for the same bytes.
     public static func scan(_ bytes: UnsafeRawBufferPointer) throws(DNSParseError) -> DNSMessageOutline {
-        var ignored = DNSAnswerLocations()
-        ignored.limit = 0
-        return try scan(bytes, answers: &ignored)
-    }
-
-    /// `scan(_:)`, also collecting the locations of the answer section's records (the first
-    /// `answers.limit` of them) into `answers`, which is emptied first (its storage is kept):
-    /// the records are then not read a second time. On a throw `answers` holds no meaning.
-    public static func scan(
-        _ bytes: UnsafeRawBufferPointer, answers: inout DNSAnswerLocations
-    ) throws(DNSParseError) -> DNSMessageOutline {
-        answers.removeAll()
         var cursor = ByteCursor(bytes)
         let header = try DNSHeader.read(&cursor, messageLength: bytes.count)
         var firstQuestion: DNSQuestionLocation?
@@ -60,13 +48,18 @@ public struct DNSMessageOutline: Hashable, Sendable {
             if firstQuestion == nil { firstQuestion = DNSQuestionLocation(nameOffset: nameOffset, type: type, qclass: qclass) }
         }
         let answersOffset = cursor.offset
-        let answerCount = Int(header.answerCount)
-        for index in 0..<(answerCount + Int(header.authorityCount) + Int(header.additionalCount)) {
+        for _ in 0..<(Int(header.answerCount) + Int(header.authorityCount) + Int(header.additionalCount)) {
             let location = try DNSMessage.readRecordHeader(&cursor)
-            if index < answerCount { answers.append(location) }
-            _ = try DNSRDataReader.read(
-                type: location.type, cursor: cursor, start: location.data.lowerBound, end: location.data.upperBound,
-                decode: false)
+            let length = location.data.count
+            // A and AAAA (most records) are checked here: only their length can be wrong.
+            switch location.type {
+            case 1 where length == 4 || length == 0, 28 where length == 16 || length == 0:
+                break
+            default:
+                _ = try DNSRDataReader.read(
+                    type: location.type, cursor: cursor, start: location.data.lowerBound, end: location.data.upperBound,
+                    decode: false)
+            }
             cursor.offset = location.data.upperBound
         }
         return DNSMessageOutline(header: header, firstQuestion: firstQuestion, answersOffset: answersOffset)
@@ -133,7 +126,8 @@ public struct DNSRecordIterator: IteratorProtocol {
 
     /// The next record's location, or nil at the end of the section.
     public mutating func next() -> DNSRecordLocation? {
-        guard remaining > 0, let location = try? DNSMessage.readRecordHeader(&cursor) else { return nil }
+        // The message was scanned: owner names are stepped over without following pointers.
+        guard remaining > 0, let location = try? DNSMessage.readRecordHeader(&cursor, nameChecked: true) else { return nil }
         remaining -= 1
         cursor.offset = location.data.upperBound
         return location
@@ -143,9 +137,11 @@ public struct DNSRecordIterator: IteratorProtocol {
 extension DNSMessage {
     /// Reads a record's owner name (checked, not decoded) and fixed fields, leaving the cursor at
     /// its RDATA; the RDATA range is checked against the message.
-    static func readRecordHeader(_ cursor: inout ByteCursor) throws(DNSParseError) -> DNSRecordLocation {
+    /// With `nameChecked` (a scanned message) the name is stepped over without following its
+    /// pointers; the reads stay bounds-checked.
+    static func readRecordHeader(_ cursor: inout ByteCursor, nameChecked: Bool = false) throws(DNSParseError) -> DNSRecordLocation {
         let nameOffset = cursor.offset
-        try DNSName.skip(&cursor)
+        if nameChecked { try DNSName.stepOver(&cursor) } else { try DNSName.skip(&cursor) }
         // The ten fixed bytes in one bounds check (the name's end is inside the message).
         let offset = cursor.offset
         guard offset >= 0, cursor.bytes.count - offset >= 10 else {
@@ -162,34 +158,5 @@ extension DNSMessage {
         return DNSRecordLocation(
             nameOffset: nameOffset, type: UInt16(truncatingIfNeeded: first >> 48),
             rclass: UInt16(truncatingIfNeeded: first >> 32), ttl: UInt32(truncatingIfNeeded: first), data: start..<end)
-    }
-}
-
-/// Locations of an answer section's records, kept by a caller across messages so that its
-/// storage is reused (see `DNSMessageOutline.scan(_:answers:)`).
-public struct DNSAnswerLocations: Sendable {
-    /// Slots `0..<count` hold the locations; later slots are left over from earlier messages.
-    @usableFromInline var storage: [DNSRecordLocation] = []
-    /// How many locations were collected.
-    public private(set) var count = 0
-    /// Most locations kept (`DNSMessage.maxRecordsPerSection`).
-    public var limit = DNSMessage.maxRecordsPerSection
-
-    public init() {}
-
-    /// The `index`th collected location, or nil past the end.
-    @inlinable public func location(_ index: Int) -> DNSRecordLocation? {
-        index >= 0 && index < count && index < storage.count ? storage[index] : nil
-    }
-
-    mutating func append(_ location: DNSRecordLocation) {
-        guard count < limit else { return }
-        if count < storage.count { storage[count] = location } else { storage.append(location) }
-        count += 1
-    }
-
-    /// Empties the list, keeping its storage.
-    public mutating func removeAll() {
-        count = 0
     }
 }

@@ -22,6 +22,28 @@ enum DNSName {
         _ = try read(&cursor, into: nil)
     }
 
+    /// Moves the cursor past the name at it without following compression pointers or checking
+    /// anything but bounds: for names `skip` already validated.
+    static func stepOver(_ cursor: inout ByteCursor) throws(DNSParseError) {
+        let bytes = cursor.bytes
+        var position = cursor.offset
+        while true {
+            guard position >= 0, position < bytes.count else { throw .truncated(offset: position, field: .name) }
+            let length = bytes[position]
+            if length == 0 {
+                cursor.offset = position + 1
+                return
+            }
+            if length & 0xc0 == 0xc0 {
+                guard position + 1 < bytes.count else { throw .truncated(offset: position, field: .name) }
+                cursor.offset = position + 2
+                return
+            }
+            guard length & 0xc0 == 0 else { throw .badLabelType(offset: position) }
+            position += 1 + Int(length)
+        }
+    }
+
     /// The name at `offset` of `bytes` as text (Zeek's escaped, lower-cased form), or nil when
     /// it does not decode.
     static func text(at offset: Int, in bytes: UnsafeRawBufferPointer) -> String? {
