@@ -39,17 +39,23 @@ public struct DNSMessageOutline: Hashable, Sendable {
         var cursor = ByteCursor(bytes)
         let header = try DNSHeader.read(&cursor, messageLength: bytes.count)
         var firstQuestion: DNSQuestionLocation?
+        // The first question's name, at 12, valid and without pointers: a record's owner name
+        // that is just a pointer to it (most of them) is valid without walking it again.
+        var plainNameAt12 = false
         for _ in 0..<Int(header.questionCount) {
             let nameOffset = cursor.offset
             try DNSName.skip(&cursor)
             guard let type = cursor.u16(), let qclass = cursor.u16() else {
                 throw .truncated(offset: cursor.offset, field: .question)
             }
-            if firstQuestion == nil { firstQuestion = DNSQuestionLocation(nameOffset: nameOffset, type: type, qclass: qclass) }
+            if firstQuestion == nil {
+                firstQuestion = DNSQuestionLocation(nameOffset: nameOffset, type: type, qclass: qclass)
+                plainNameAt12 = nameOffset == 12 && DNSName.isPlain(at: 12, in: bytes)
+            }
         }
         let answersOffset = cursor.offset
         for _ in 0..<(Int(header.answerCount) + Int(header.authorityCount) + Int(header.additionalCount)) {
-            let location = try DNSMessage.readRecordHeader(&cursor)
+            let location = try DNSMessage.readRecordHeader(&cursor, plainNameAt12: plainNameAt12)
             let length = location.data.count
             // A and AAAA (most records) are checked here: only their length can be wrong.
             switch location.type {
@@ -139,9 +145,20 @@ extension DNSMessage {
     /// its RDATA; the RDATA range is checked against the message.
     /// With `nameChecked` (a scanned message) the name is stepped over without following its
     /// pointers; the reads stay bounds-checked.
-    static func readRecordHeader(_ cursor: inout ByteCursor, nameChecked: Bool = false) throws(DNSParseError) -> DNSRecordLocation {
+    /// With `plainNameAt12` (the name at offset 12 is valid and has no pointers) an owner name
+    /// that is only a pointer to 12 is taken as valid at once: walking it would find the same.
+    static func readRecordHeader(
+        _ cursor: inout ByteCursor, nameChecked: Bool = false, plainNameAt12: Bool = false
+    ) throws(DNSParseError) -> DNSRecordLocation {
         let nameOffset = cursor.offset
-        if nameChecked { try DNSName.stepOver(&cursor) } else { try DNSName.skip(&cursor) }
+        if nameChecked {
+            try DNSName.stepOver(&cursor)
+        } else if plainNameAt12, nameOffset > 12, cursor.bytes.count - nameOffset >= 2,
+                  cursor.bytes[nameOffset] == 0xc0, cursor.bytes[nameOffset + 1] == 12 {
+            cursor.offset = nameOffset + 2
+        } else {
+            try DNSName.skip(&cursor)
+        }
         // The ten fixed bytes in one bounds check (the name's end is inside the message).
         let offset = cursor.offset
         guard offset >= 0, cursor.bytes.count - offset >= 10 else {

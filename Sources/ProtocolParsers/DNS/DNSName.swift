@@ -44,6 +44,19 @@ enum DNSName {
         }
     }
 
+    /// Whether the name at `offset` (already validated by `skip`) is labels ending in a zero
+    /// byte, without any compression pointer.
+    static func isPlain(at offset: Int, in bytes: UnsafeRawBufferPointer) -> Bool {
+        var position = offset
+        while position >= 0, position < bytes.count {
+            let length = bytes[position]
+            if length == 0 { return true }
+            guard length & 0xc0 == 0 else { return false }
+            position += 1 + Int(length)
+        }
+        return false
+    }
+
     /// The name at `offset` of `bytes` as text (Zeek's escaped, lower-cased form), or nil when
     /// it does not decode.
     static func text(at offset: Int, in bytes: UnsafeRawBufferPointer) -> String? {
