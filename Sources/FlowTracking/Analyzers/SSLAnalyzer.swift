@@ -58,7 +58,16 @@ public struct SSLAnalyzer: AppAnalyzer {
             server?.feed(data, events: &events)
             failed = server?.failed != nil
         }
-        for event in events { apply(event, fromOriginator: fromOriginator, at: time, context: context) }
+        if !events.isEmpty {
+            // Applied where they lie (moved out of `self` for the mutating `apply`): iterating the
+            // array copied every event, hello payloads included.
+            var current: [TLSEvent] = []
+            swap(&current, &events)
+            current.withUnsafeBufferPointer { buffer in
+                for index in buffer.indices { apply(buffer[index], fromOriginator: fromOriginator, at: time, context: context) }
+            }
+            swap(&current, &events)
+        }
         if failed && !confirmed { return .rejected }
         if !confirmed, sawClientHello, let seen = server?.recordsSeen, seen > 0, server?.failed == nil { confirmed = true }
         return confirmed ? .confirmed : .pending
