@@ -156,7 +156,7 @@ public struct DNSAnalyzer: AppAnalyzer {
         if isQuery { info.sawQueryFlag = true } else { info.sawReplyFlag = true }
 
         if mdns || (info.sawQueryFlag && info.sawReplyFlag) {
-            output.dns.append(info.record)
+            output.dns.append(info.finished())
         } else if isQuery {
             pendingQueries.push(info, output: &output)
         } else {

@@ -8,6 +8,11 @@ struct PendingDNSRecord: Sendable {
     var record: DNSRecord
     var sawQueryFlag = false
     var sawReplyFlag = false
+
+    /// The row, taken out of the pending message (moved, not copied).
+    consuming func finished() -> DNSRecord {
+        record
+    }
 }
 
 /// Unmatched queries (or replies) by transaction id, FIFO per id, bounded like Zeek's
