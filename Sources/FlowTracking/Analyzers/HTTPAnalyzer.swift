@@ -169,13 +169,15 @@ public struct HTTPAnalyzer: AppAnalyzer {
                     depth &+= 1
                     let method = HTTPEvent.text(bytes, methodRange)
                     let http09 = HTTPEvent.equals(bytes, versionRange, "0.9")
-                    var record = HTTPRecord(ts: time, uid: context.uid, id: context.id, transDepth: depth, method: method)
                     let uri = HTTPEvent.slice(bytes, uriRange)
                     let uriRaw = HTTPEvent.text(bytes, uriRange)
-                    // Without `%` unescaping changes nothing: the same text.
-                    record.uri = uri.contains(0x25) ? zeekEscapedUnescapedURI(uri) : uriRaw
-                    record.uriRaw = uriRaw
-                    transactions.append(Transaction(record: record, http09Request: http09))
+                    // Built in the append (a record in a local was copied into the transaction).
+                    transactions.append(Transaction(
+                        record: HTTPRecord(
+                            ts: time, uid: context.uid, id: context.id, transDepth: depth, method: method,
+                            // Without `%` unescaping changes nothing: the same text.
+                            uri: uri.contains(0x25) ? zeekEscapedUnescapedURI(uri) : uriRaw, uriRaw: uriRaw),
+                        http09Request: http09))
                     requestIndex = transactions.count - 1
                     requestMessageOpen = true
                     replyParser.noteRequest(method: method, http09: http09)
