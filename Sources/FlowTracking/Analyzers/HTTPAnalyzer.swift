@@ -256,14 +256,14 @@ public struct HTTPAnalyzer: AppAnalyzer {
                     continue
                 }
                 replyIndex = nil
-                let record = transactions[index].record
+                // Moved out of the list (reading it in place and removing it after copied it).
+                let record = transactions.remove(at: index).record
                 if record.method == "CONNECT", let code = record.statusCode, code >= 200 && code < 300 {
                     // A tunnel: neither direction carries HTTP from here on.
                     requestLost = true
                     replyLost = true
                 }
                 output.http.append(record)
-                transactions.remove(at: index)
                 if let request = requestIndex {
                     if request == index { requestIndex = nil } else if request > index { requestIndex = request - 1 }
                 }
