@@ -85,10 +85,11 @@ public struct SSLAnalyzer: AppAnalyzer {
     }
 
     public mutating func finish(at time: NetworkTime, context: ConnContext, output: inout RecordBatch) {
-        guard var record = self.record.take() else { return }
-        record.sslHistory = history.isEmpty ? nil : String(decoding: history, as: UTF8.self)
-        record.established = (clientCCS && serverCCS) || (clientAppData && serverAppData)
-        output.ssl.append(record)
+        // Completed in place, then moved out (a mutable local copy was copied again into the batch).
+        guard self.record != nil else { return }
+        self.record?.sslHistory = history.isEmpty ? nil : String(decoding: history, as: UTF8.self)
+        self.record?.established = (clientCCS && serverCCS) || (clientAppData && serverAppData)
+        if let record = self.record.take() { output.ssl.append(record) }
     }
 
     private mutating func apply(_ event: TLSEvent, fromOriginator: Bool, at time: NetworkTime, context: ConnContext) {
@@ -157,7 +158,7 @@ public struct SSLAnalyzer: AppAnalyzer {
     }
 
     private mutating func ensureRecord(at time: NetworkTime, context: ConnContext) {
-        if record == nil { record = SSLRecord(ts: time, uid: context.uid, id: context.id) }
+        if case .none = record { record = SSLRecord(ts: time, uid: context.uid, id: context.id) }
     }
 
     /// History letters are ASCII upper case (`TLSEvent.historyByte`, I, L, B); the server's are
