@@ -16,6 +16,7 @@ public struct ConnID: Sendable, Hashable, Codable {
     public var responderHost: IPAddress
     public var responderPort: UInt16
 
+    @inlinable
     public init(originatorHost: IPAddress, originatorPort: UInt16, responderHost: IPAddress, responderPort: UInt16) {
         self.originatorHost = originatorHost
         self.originatorPort = originatorPort

@@ -34,6 +34,7 @@ public struct ConnRecord: Sendable, Hashable, Codable {
     public var vlan: UInt16?
     public var innerVLAN: UInt16?
 
+    @inlinable
     public init(
         ts: NetworkTime, uid: String, id: ConnID, proto: TransportProtocol, service: [String] = [],
         duration: NetworkDuration? = nil, originatorBytes: UInt64? = nil, responderBytes: UInt64? = nil,

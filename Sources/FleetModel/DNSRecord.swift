@@ -23,6 +23,7 @@ public struct DNSRecord: Sendable, Hashable, Codable {
     public var rejected: Bool
     public var opcode: UInt16?
 
+    @inlinable
     public init(
         ts: NetworkTime, uid: String, id: ConnID, proto: TransportProtocol, transactionID: UInt16? = nil,
         rtt: NetworkDuration? = nil, query: String? = nil, qclass: UInt16? = nil, qtype: UInt16? = nil,

@@ -27,6 +27,7 @@ public struct HTTPRecord: Sendable, Hashable, Codable {
     /// Fleetwatch extension: the request target exactly as on the wire.
     public var uriRaw: String?
 
+    @inlinable
     public init(
         ts: NetworkTime, uid: String, id: ConnID, transDepth: UInt32, method: String? = nil, host: String? = nil,
         uri: String? = nil, referrer: String? = nil, version: String? = nil, userAgent: String? = nil,

@@ -16,6 +16,7 @@ public struct SSLRecord: Sendable, Hashable, Codable {
     public var established: Bool
     public var sslHistory: String?
 
+    @inlinable
     public init(
         ts: NetworkTime, uid: String, id: ConnID, version: String? = nil, cipher: String? = nil,
         curve: String? = nil, serverName: String? = nil, resumed: Bool = false, lastAlert: String? = nil,

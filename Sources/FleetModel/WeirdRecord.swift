@@ -13,6 +13,7 @@ public struct WeirdRecord: Sendable, Hashable, Codable {
     /// The layer that raised it: `ETHERNET`, `IP`, `TCP`, `DNS`, ...
     public var source: String?
 
+    @inlinable
     public init(
         ts: NetworkTime, uid: String? = nil, id: ConnID? = nil, name: String, addl: String? = nil,
         notice: Bool = false, peer: String = "zeek", source: String? = nil

@@ -98,16 +98,16 @@ public struct DNSAnalyzer: AppAnalyzer {
         let mdns = context.id.responderPort == 5353 || context.id.originatorPort == 5353
         let netbios = context.id.responderPort == 137
 
-        var info: PendingDNSRecord
-        if mdns {
-            info = newRecord(header.id, at: time, context: context)
-        } else if isQuery, let reply = pendingReplies.pop(header.id) {
-            info = reply
-        } else if !isQuery, let query = pendingQueries.pop(header.id) {
-            info = query
-        } else {
-            info = newRecord(header.id, at: time, context: context)
-        }
+        var info: PendingDNSRecord =
+            if mdns {
+                newRecord(header.id, at: time, context: context)
+            } else if isQuery, let reply = pendingReplies.pop(header.id) {
+                reply
+            } else if !isQuery, let query = pendingQueries.pop(header.id) {
+                query
+            } else {
+                newRecord(header.id, at: time, context: context)
+            }
         info.record.opcode = header.opcode
         if !isQuery {
             info.record.rcode = header.rcode
@@ -156,7 +156,7 @@ public struct DNSAnalyzer: AppAnalyzer {
         if isQuery { info.sawQueryFlag = true } else { info.sawReplyFlag = true }
 
         if mdns || (info.sawQueryFlag && info.sawReplyFlag) {
-            output.dns.append(info.record)
+            output.dns.append(info.finished())
         } else if isQuery {
             pendingQueries.push(info, output: &output)
         } else {

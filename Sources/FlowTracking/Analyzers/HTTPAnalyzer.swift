@@ -47,7 +47,7 @@ public struct HTTPAnalyzer: AppAnalyzer {
         if fromOriginator {
             if !confirmed && !plausibleRequestPrefix(data) { return .rejected }
             guard !requestLost else { return status }
-            if !events.isEmpty { events.removeAll(keepingCapacity: true) }
+            while !events.isEmpty { events.removeLast() }  // cheaper than the generic removeAll
             requestParser.feed(data, events: &events)
             if requestParser.failed != nil {
                 if !confirmed { return .rejected }
@@ -61,7 +61,7 @@ public struct HTTPAnalyzer: AppAnalyzer {
                 // A server speaking first must speak HTTP.
                 if !sawRequest && !confirmed && first != 0x48 { return .rejected }
             }
-            if !events.isEmpty { events.removeAll(keepingCapacity: true) }
+            while !events.isEmpty { events.removeLast() }  // cheaper than the generic removeAll
             replyParser.feed(data, events: &events)
             if replyParser.failed != nil { replyLost = true }
             if !applyReplyEvents(at: time, context: context, output: &output) { return .rejected }
@@ -95,7 +95,7 @@ public struct HTTPAnalyzer: AppAnalyzer {
             }
             requestIndex = nil
         } else if !replyLost {
-            if !events.isEmpty { events.removeAll(keepingCapacity: true) }
+            while !events.isEmpty { events.removeLast() }  // cheaper than the generic removeAll
             replyParser.finish(events: &events)
             _ = applyReplyEvents(at: time, context: context, output: &output)
         }
@@ -103,7 +103,7 @@ public struct HTTPAnalyzer: AppAnalyzer {
 
     public mutating func finish(at time: NetworkTime, context: ConnContext, output: inout RecordBatch) {
         if !replyLost {
-            if !events.isEmpty { events.removeAll(keepingCapacity: true) }
+            while !events.isEmpty { events.removeLast() }  // cheaper than the generic removeAll
             replyParser.finish(events: &events)
             _ = applyReplyEvents(at: time, context: context, output: &output)
         }
@@ -169,13 +169,15 @@ public struct HTTPAnalyzer: AppAnalyzer {
                     depth &+= 1
                     let method = HTTPEvent.text(bytes, methodRange)
                     let http09 = HTTPEvent.equals(bytes, versionRange, "0.9")
-                    var record = HTTPRecord(ts: time, uid: context.uid, id: context.id, transDepth: depth, method: method)
                     let uri = HTTPEvent.slice(bytes, uriRange)
                     let uriRaw = HTTPEvent.text(bytes, uriRange)
-                    // Without `%` unescaping changes nothing: the same text.
-                    record.uri = uri.contains(0x25) ? zeekEscapedUnescapedURI(uri) : uriRaw
-                    record.uriRaw = uriRaw
-                    transactions.append(Transaction(record: record, http09Request: http09))
+                    // Built in the append (a record in a local was copied into the transaction).
+                    transactions.append(Transaction(
+                        record: HTTPRecord(
+                            ts: time, uid: context.uid, id: context.id, transDepth: depth, method: method,
+                            // Without `%` unescaping changes nothing: the same text.
+                            uri: uri.contains(0x25) ? zeekEscapedUnescapedURI(uri) : uriRaw, uriRaw: uriRaw),
+                        http09Request: http09))
                     requestIndex = transactions.count - 1
                     requestMessageOpen = true
                     replyParser.noteRequest(method: method, http09: http09)
@@ -254,14 +256,14 @@ public struct HTTPAnalyzer: AppAnalyzer {
                     continue
                 }
                 replyIndex = nil
-                let record = transactions[index].record
+                // Moved out of the list (reading it in place and removing it after copied it).
+                let record = transactions.remove(at: index).record
                 if record.method == "CONNECT", let code = record.statusCode, code >= 200 && code < 300 {
                     // A tunnel: neither direction carries HTTP from here on.
                     requestLost = true
                     replyLost = true
                 }
                 output.http.append(record)
-                transactions.remove(at: index)
                 if let request = requestIndex {
                     if request == index { requestIndex = nil } else if request > index { requestIndex = request - 1 }
                 }

@@ -8,6 +8,11 @@ struct PendingDNSRecord: Sendable {
     var record: DNSRecord
     var sawQueryFlag = false
     var sawReplyFlag = false
+
+    /// The row, taken out of the pending message (moved, not copied).
+    consuming func finished() -> DNSRecord {
+        record
+    }
 }
 
 /// Unmatched queries (or replies) by transaction id, FIFO per id, bounded like Zeek's
@@ -31,9 +36,9 @@ struct PendingDNS: Sendable {
         return item
     }
 
-    mutating func push(_ item: PendingDNSRecord, output: inout RecordBatch) {
+    mutating func push(_ item: consuming PendingDNSRecord, output: inout RecordBatch) {
         if single == nil && queues.isEmpty {
-            single = item
+            single = consume item
             return
         }
         if let lone = single.take() {

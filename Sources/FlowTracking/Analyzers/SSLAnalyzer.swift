@@ -15,7 +15,8 @@ public struct SSLAnalyzer: AppAnalyzer {
     private var client: TLSStreamParser? = nil
     private var server: TLSStreamParser? = nil
     private var record: SSLRecord? = nil
-    private var history = ""
+    /// `ssl_history` letters (ASCII), made a String once, on `finish`.
+    private var history: [UInt8] = []
     private var clientSessionID: [UInt8] = []
     private var clientCCS = false
     private var serverCCS = false
@@ -42,7 +43,9 @@ public struct SSLAnalyzer: AppAnalyzer {
         context: ConnContext, output: inout RecordBatch
     ) -> AnalyzerStatus {
         let dtls = context.proto == .udp
-        if !events.isEmpty { events.removeAll(keepingCapacity: true) }
+        // Emptied one by one: `removeAll(keepingCapacity:)` goes through the generic
+        // `replaceSubrange`, which cost more than the few events of a segment.
+        while !events.isEmpty { events.removeLast() }
         // The parser is fed where it is stored (optional chaining mutates in place): copying
         // it out and back cost more than the parsing of most segments.
         let failed: Bool
@@ -55,7 +58,16 @@ public struct SSLAnalyzer: AppAnalyzer {
             server?.feed(data, events: &events)
             failed = server?.failed != nil
         }
-        for event in events { apply(event, fromOriginator: fromOriginator, at: time, context: context) }
+        if !events.isEmpty {
+            // Applied where they lie (moved out of `self` for the mutating `apply`): iterating the
+            // array copied every event, hello payloads included.
+            var current: [TLSEvent] = []
+            swap(&current, &events)
+            current.withUnsafeBufferPointer { buffer in
+                for index in buffer.indices { apply(buffer[index], fromOriginator: fromOriginator, at: time, context: context) }
+            }
+            swap(&current, &events)
+        }
         if failed && !confirmed { return .rejected }
         if !confirmed, sawClientHello, let seen = server?.recordsSeen, seen > 0, server?.failed == nil { confirmed = true }
         return confirmed ? .confirmed : .pending
@@ -73,17 +85,17 @@ public struct SSLAnalyzer: AppAnalyzer {
     }
 
     public mutating func finish(at time: NetworkTime, context: ConnContext, output: inout RecordBatch) {
-        guard var record else { return }
-        record.sslHistory = history.isEmpty ? nil : history
-        record.established = (clientCCS && serverCCS) || (clientAppData && serverAppData)
-        output.ssl.append(record)
-        self.record = nil
+        // Completed in place, then moved out (a mutable local copy was copied again into the batch).
+        guard self.record != nil else { return }
+        self.record?.sslHistory = history.isEmpty ? nil : String(decoding: history, as: UTF8.self)
+        self.record?.established = (clientCCS && serverCCS) || (clientAppData && serverAppData)
+        if let record = self.record.take() { output.ssl.append(record) }
     }
 
     private mutating func apply(_ event: TLSEvent, fromOriginator: Bool, at time: NetworkTime, context: ConnContext) {
         switch event {
         case .handshake(let type):
-            appendHistory(TLSEvent.historyLetter(handshakeType: type), fromOriginator: fromOriginator)
+            appendHistory(TLSEvent.historyByte(handshakeType: type), fromOriginator: fromOriginator)
         case .clientHello(let hello):
             sawClientHello = true
             ensureRecord(at: time, context: context)
@@ -102,16 +114,16 @@ public struct SSLAnalyzer: AppAnalyzer {
         case .serverKeyExchangeCurve(let curve):
             if cipherIsECDH { record?.curve = TLSNames.curve(curve) }
         case .changeCipherSpec:
-            appendHistory("I", fromOriginator: fromOriginator)
+            appendHistory(0x49, fromOriginator: fromOriginator)
             if fromOriginator { clientCCS = true } else { serverCCS = true }
         case .alert(_, let description):
-            appendHistory("L", fromOriginator: fromOriginator)
+            appendHistory(0x4c, fromOriginator: fromOriginator)
             ensureRecord(at: time, context: context)
             record?.lastAlert = TLSNames.alert(description)
         case .applicationData:
             if fromOriginator { clientAppData = true } else { serverAppData = true }
         case .heartbeat:
-            appendHistory("B", fromOriginator: fromOriginator)
+            appendHistory(0x42, fromOriginator: fromOriginator)
         }
     }
 
@@ -127,6 +139,15 @@ public struct SSLAnalyzer: AppAnalyzer {
 
     /// `cipher.contains("ECDH")` on the UTF-8 bytes (String's substring search is slow).
     static func containsECDH(_ cipher: String) -> Bool {
+        let found = cipher.utf8.withContiguousStorageIfAvailable { bytes -> Bool in
+            guard bytes.count >= 4 else { return false }
+            for index in 0...(bytes.count - 4)
+            where bytes[index] == 0x45 && bytes[index + 1] == 0x43 && bytes[index + 2] == 0x44 && bytes[index + 3] == 0x48 {
+                return true
+            }
+            return false
+        }
+        if let found { return found }
         let needle: (UInt8, UInt8, UInt8, UInt8) = (0x45, 0x43, 0x44, 0x48)
         var window: (UInt8, UInt8, UInt8, UInt8) = (0, 0, 0, 0)
         for byte in cipher.utf8 {
@@ -137,17 +158,13 @@ public struct SSLAnalyzer: AppAnalyzer {
     }
 
     private mutating func ensureRecord(at time: NetworkTime, context: ConnContext) {
-        if record == nil { record = SSLRecord(ts: time, uid: context.uid, id: context.id) }
+        if case .none = record { record = SSLRecord(ts: time, uid: context.uid, id: context.id) }
     }
 
-    /// History letters are ASCII (`TLSEvent.historyLetter`, "I", "L", "B"): counted in UTF-8
-    /// bytes (constant time, unlike `String.count`) and lower-cased by their code.
-    private mutating func appendHistory(_ letter: Character, fromOriginator: Bool) {
-        guard history.utf8.count < Self.maxHistoryLength else { return }
-        if !fromOriginator, let ascii = letter.asciiValue, ascii >= 0x41, ascii <= 0x5a {
-            history.unicodeScalars.append(Unicode.Scalar(ascii | 0x20))
-        } else {
-            history.append(fromOriginator ? letter : Character(letter.lowercased()))
-        }
+    /// History letters are ASCII upper case (`TLSEvent.historyByte`, I, L, B); the server's are
+    /// lower-cased.
+    private mutating func appendHistory(_ letter: UInt8, fromOriginator: Bool) {
+        guard history.count < Self.maxHistoryLength else { return }
+        history.append(!fromOriginator && letter >= 0x41 && letter <= 0x5a ? letter | 0x20 : letter)
     }
 }

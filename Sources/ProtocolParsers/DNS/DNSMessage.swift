@@ -32,11 +32,17 @@ public struct DNSHeader: Hashable, Sendable {
 
     /// The 12-byte header at `cursor` (the start of a message of `messageLength` bytes).
     static func read(_ cursor: inout ByteCursor, messageLength: Int) throws(DNSParseError) -> DNSHeader {
-        guard let id = cursor.u16(), let flags = cursor.u16(), let qd = cursor.u16(), let an = cursor.u16(),
-              let ns = cursor.u16(), let ar = cursor.u16()
-        else { throw .truncated(offset: messageLength, field: .header) }
+        // One bounds check and three loads for the whole header.
+        let offset = cursor.offset
+        guard offset >= 0, cursor.bytes.count - offset >= 12 else { throw .truncated(offset: messageLength, field: .header) }
+        let first = UInt32(bigEndian: cursor.bytes.loadUnaligned(fromByteOffset: offset, as: UInt32.self))
+        let second = UInt32(bigEndian: cursor.bytes.loadUnaligned(fromByteOffset: offset + 4, as: UInt32.self))
+        let third = UInt32(bigEndian: cursor.bytes.loadUnaligned(fromByteOffset: offset + 8, as: UInt32.self))
+        cursor.offset = offset + 12
         return DNSHeader(
-            id: id, flags: flags, questionCount: qd, answerCount: an, authorityCount: ns, additionalCount: ar)
+            id: UInt16(truncatingIfNeeded: first >> 16), flags: UInt16(truncatingIfNeeded: first),
+            questionCount: UInt16(truncatingIfNeeded: second >> 16), answerCount: UInt16(truncatingIfNeeded: second),
+            authorityCount: UInt16(truncatingIfNeeded: third >> 16), additionalCount: UInt16(truncatingIfNeeded: third))
     }
 
     public var isResponse: Bool { flags & 0x8000 != 0 }

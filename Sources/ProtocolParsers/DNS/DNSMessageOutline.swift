@@ -39,20 +39,33 @@ public struct DNSMessageOutline: Hashable, Sendable {
         var cursor = ByteCursor(bytes)
         let header = try DNSHeader.read(&cursor, messageLength: bytes.count)
         var firstQuestion: DNSQuestionLocation?
+        // The first question's name, at 12, valid and without pointers: a record's owner name
+        // that is just a pointer to it (most of them) is valid without walking it again.
+        var plainNameAt12 = false
         for _ in 0..<Int(header.questionCount) {
             let nameOffset = cursor.offset
             try DNSName.skip(&cursor)
             guard let type = cursor.u16(), let qclass = cursor.u16() else {
                 throw .truncated(offset: cursor.offset, field: .question)
             }
-            if firstQuestion == nil { firstQuestion = DNSQuestionLocation(nameOffset: nameOffset, type: type, qclass: qclass) }
+            if firstQuestion == nil {
+                firstQuestion = DNSQuestionLocation(nameOffset: nameOffset, type: type, qclass: qclass)
+                plainNameAt12 = nameOffset == 12 && DNSName.isPlain(at: 12, in: bytes)
+            }
         }
         let answersOffset = cursor.offset
         for _ in 0..<(Int(header.answerCount) + Int(header.authorityCount) + Int(header.additionalCount)) {
-            let location = try DNSMessage.readRecordHeader(&cursor)
-            _ = try DNSRDataReader.read(
-                type: location.type, cursor: cursor, start: location.data.lowerBound, end: location.data.upperBound,
-                decode: false)
+            let location = try DNSMessage.readRecordHeader(&cursor, plainNameAt12: plainNameAt12)
+            let length = location.data.count
+            // A and AAAA (most records) are checked here: only their length can be wrong.
+            switch location.type {
+            case 1 where length == 4 || length == 0, 28 where length == 16 || length == 0:
+                break
+            default:
+                _ = try DNSRDataReader.read(
+                    type: location.type, cursor: cursor, start: location.data.lowerBound, end: location.data.upperBound,
+                    decode: false)
+            }
             cursor.offset = location.data.upperBound
         }
         return DNSMessageOutline(header: header, firstQuestion: firstQuestion, answersOffset: answersOffset)
@@ -119,7 +132,8 @@ public struct DNSRecordIterator: IteratorProtocol {
 
     /// The next record's location, or nil at the end of the section.
     public mutating func next() -> DNSRecordLocation? {
-        guard remaining > 0, let location = try? DNSMessage.readRecordHeader(&cursor) else { return nil }
+        // The message was scanned: owner names are stepped over without following pointers.
+        guard remaining > 0, let location = try? DNSMessage.readRecordHeader(&cursor, nameChecked: true) else { return nil }
         remaining -= 1
         cursor.offset = location.data.upperBound
         return location
@@ -129,14 +143,37 @@ public struct DNSRecordIterator: IteratorProtocol {
 extension DNSMessage {
     /// Reads a record's owner name (checked, not decoded) and fixed fields, leaving the cursor at
     /// its RDATA; the RDATA range is checked against the message.
-    static func readRecordHeader(_ cursor: inout ByteCursor) throws(DNSParseError) -> DNSRecordLocation {
+    /// With `nameChecked` (a scanned message) the name is stepped over without following its
+    /// pointers; the reads stay bounds-checked.
+    /// With `plainNameAt12` (the name at offset 12 is valid and has no pointers) an owner name
+    /// that is only a pointer to 12 is taken as valid at once: walking it would find the same.
+    static func readRecordHeader(
+        _ cursor: inout ByteCursor, nameChecked: Bool = false, plainNameAt12: Bool = false
+    ) throws(DNSParseError) -> DNSRecordLocation {
         let nameOffset = cursor.offset
-        try DNSName.skip(&cursor)
-        guard let type = cursor.u16(), let rclass = cursor.u16(), let ttl = cursor.u32(), let length = cursor.u16()
-        else { throw .truncated(offset: cursor.offset, field: .recordHeader) }
-        let start = cursor.offset
+        if nameChecked {
+            try DNSName.stepOver(&cursor)
+        } else if plainNameAt12, nameOffset > 12, cursor.bytes.count - nameOffset >= 2,
+                  cursor.bytes[nameOffset] == 0xc0, cursor.bytes[nameOffset + 1] == 12 {
+            cursor.offset = nameOffset + 2
+        } else {
+            try DNSName.skip(&cursor)
+        }
+        // The ten fixed bytes in one bounds check (the name's end is inside the message).
+        let offset = cursor.offset
+        guard offset >= 0, cursor.bytes.count - offset >= 10 else {
+            // The same offset the field-by-field reads stop at.
+            let fixed = max(0, cursor.bytes.count - offset)
+            throw .truncated(offset: offset + (fixed >= 8 ? 8 : fixed >= 4 ? 4 : fixed & ~1), field: .recordHeader)
+        }
+        let first = UInt64(bigEndian: cursor.bytes.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
+        let length = UInt16(bigEndian: cursor.bytes.loadUnaligned(fromByteOffset: offset + 8, as: UInt16.self))
+        let start = offset + 10
+        cursor.offset = start
         let end = start + Int(length)
-        guard end <= cursor.bytes.count else { throw .truncated(offset: cursor.offset, field: .rdata) }
-        return DNSRecordLocation(nameOffset: nameOffset, type: type, rclass: rclass, ttl: ttl, data: start..<end)
+        guard end <= cursor.bytes.count else { throw .truncated(offset: start, field: .rdata) }
+        return DNSRecordLocation(
+            nameOffset: nameOffset, type: UInt16(truncatingIfNeeded: first >> 48),
+            rclass: UInt16(truncatingIfNeeded: first >> 32), ttl: UInt32(truncatingIfNeeded: first), data: start..<end)
     }
 }

@@ -96,15 +96,14 @@ func addressText(_ address: IPAddress) -> String {
                 appendDottedQuad(UInt32(truncatingIfNeeded: low), to: text, count: &count)
                 break
             }
-            let groups = SIMD8<UInt16>(
-                UInt16(truncatingIfNeeded: high >> 48), UInt16(truncatingIfNeeded: high >> 32),
-                UInt16(truncatingIfNeeded: high >> 16), UInt16(truncatingIfNeeded: high),
-                UInt16(truncatingIfNeeded: low >> 48), UInt16(truncatingIfNeeded: low >> 32),
-                UInt16(truncatingIfNeeded: low >> 16), UInt16(truncatingIfNeeded: low))
+            // Group `i` (0...7) of the address: shifted out of its half (no vector to index).
+            func group(_ i: Int) -> UInt16 {
+                UInt16(truncatingIfNeeded: (i < 4 ? high : low) >> UInt64(48 &- 16 &* (i & 3)))
+            }
             // Longest run of zero groups (length >= 2) becomes "::" (the first of equals).
             var bestStart = -1, bestLength = 0, runStart = -1, runLength = 0
             for i in 0..<8 {
-                if groups[i] == 0 {
+                if group(i) == 0 {
                     if runStart < 0 { runStart = i; runLength = 0 }
                     runLength += 1
                     if runLength > bestLength { bestStart = runStart; bestLength = runLength }
@@ -122,7 +121,7 @@ func addressText(_ address: IPAddress) -> String {
                 }
                 if count > 0 && text[count - 1] != 0x3a { text[count] = 0x3a; count += 1 }
                 // Hex digits without leading zeros (at least one).
-                let value = groups[i]
+                let value = group(i)
                 var shift = max(0, (15 - value.leadingZeroBitCount) / 4 * 4)
                 while shift >= 0 {
                     text[count] = hexByte(UInt8(truncatingIfNeeded: value >> UInt16(shift)) & 0xf)
