@@ -4,6 +4,17 @@ import Testing
 /// The uid generator's two-digits-at-a-time base 62 gives the same uids as the plain
 /// digit-by-digit conversion, and the compiled port set answers as the `Set` it was made from.
 @Suite struct UIDGeneratorTests {
+    /// Base 62, least significant digit first, one digit at a time (the reference conversion).
+    static func base62(_ word: UInt64) -> String {
+        let alphabet = Array("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
+        var word = word, text = ""
+        repeat {
+            text.append(alphabet[Int(word % 62)])
+            word /= 62
+        } while word > 0
+        return text
+    }
+
     /// The uid as first defined: SplitMix64 words, each in base 62 one digit at a time.
     static func referenceUIDs(seed: UInt64, count: Int) -> [String] {
         var state = seed
@@ -14,19 +25,10 @@ import Testing
             z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
             return z ^ (z >> 31)
         }
-        let alphabet = Array("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
-        func base62(_ word: UInt64) -> String {
-            var word = word, text = ""
-            repeat {
-                text.append(alphabet[Int(word % 62)])
-                word /= 62
-            } while word > 0
-            return text
-        }
         return (0..<count).map { _ in
             let first = next64()
             let second = next64() & 0xFFFF_FFFF
-            return "C" + base62(first) + base62(second)
+            return "C" + Self.base62(first) + Self.base62(second)
         }
     }
 
@@ -39,15 +41,6 @@ import Testing
     }
 
     @Test func wordsAroundDigitBoundariesMatchTheReference() {
-        let alphabet = Array("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
-        func base62(_ word: UInt64) -> String {
-            var word = word, text = ""
-            repeat {
-                text.append(alphabet[Int(word % 62)])
-                word /= 62
-            } while word > 0
-            return text
-        }
         var words: [UInt64] = [0, 1, 61, 62, 63, 3843, 3844, 3845, 238_327, 238_328, UInt64.max, UInt64.max - 1]
         var power: UInt64 = 1
         while power <= UInt64.max / 62 {
@@ -56,7 +49,7 @@ import Testing
         }
         for first in words {
             for second in words where second <= 0xFFFF_FFFF {
-                #expect(UIDGenerator.text(prefix: UInt8(ascii: "F"), first, second) == "F" + base62(first) + base62(second))
+                #expect(UIDGenerator.text(prefix: UInt8(ascii: "F"), first, second) == "F" + Self.base62(first) + Self.base62(second))
             }
         }
     }
