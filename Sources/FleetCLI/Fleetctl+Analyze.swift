@@ -125,9 +125,8 @@ extension Fleetctl {
                 let (prefix, suffix) = terminal ? ("\r\u{1B}[K", "") : ("", "\n")
                 options.progress = { report in
                     let seconds = report.elapsed.components.seconds
-                    FileHandle.standardError.write(Data(
-                        "\(prefix)fleetctl: \(report.file): \(report.packets) packets, \(report.bytes) bytes, \(seconds) s\(suffix)".utf8
-                    ))
+                    StandardStreams.error(
+                        "\(prefix)fleetctl: \(report.file): \(report.packets) packets, \(report.bytes) bytes, \(seconds) s\(suffix)")
                 }
             }
             return options
@@ -149,12 +148,12 @@ extension Fleetctl {
                 throw ExitCode.failure
             }
             if options.progress != nil, isatty(STDERR_FILENO) != 0 {
-                FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
+                StandardStreams.error("\r\u{1B}[K")
             }
             switch output {
             case .json:
                 // Findings as JSON lines on stdout; the summary goes to stderr so stdout stays parseable.
-                FileHandle.standardError.write(Data(Self.summaryText(result.summary).utf8))
+                StandardStreams.error(Self.summaryText(result.summary))
                 print(FindingFormatter.jsonLines(result.findings), terminator: "")
             case .table:
                 print(Self.summaryText(result.summary), terminator: "")
@@ -185,7 +184,7 @@ extension Fleetctl {
         }
 
         static func printError(_ message: String) {
-            FileHandle.standardError.write(Data("fleetctl: error: \(message)\n".utf8))
+            StandardStreams.error("fleetctl: error: \(message)\n")
         }
 
         static func duration(_ seconds: Double) -> NetworkDuration {

@@ -24,7 +24,7 @@ extension QueryCommand {
         do {
             try await execute(context: .process)
         } catch {
-            FileHandle.standardError.write(Data("fleetctl: error: \(error.message)\n".utf8))
+            StandardStreams.error("fleetctl: error: \(error.message)\n")
             throw ExitCode(error.exitCode)
         }
     }

@@ -25,6 +25,6 @@ public struct QueryContext: Sendable {
         QueryContext(
             environment: ProcessInfo.processInfo.environment,
             now: { NetworkTime(microseconds: Int64((Date().timeIntervalSince1970 * 1_000_000).rounded())) },
-            emit: { bytes in FileHandle.standardOutput.write(Data(bytes)) })
+            emit: { bytes in StandardStreams.output(bytes) })
     }
 }
