@@ -8,12 +8,11 @@ enum HumanTime {
         // ZeekTimestamp gives `2026-11-29-06-00-01`.
         let text = Array(ZeekTimestamp.logText(NetworkTime(microseconds: microseconds)).utf8)
         guard text.count == 19 else { return String(decoding: text, as: UTF8.self) }
-        let month = String(decoding: text[5..<7], as: UTF8.self)
-        let day = String(decoding: text[8..<10], as: UTF8.self)
-        let hour = String(decoding: text[11..<13], as: UTF8.self)
-        let minute = String(decoding: text[14..<16], as: UTF8.self)
-        let second = String(decoding: text[17..<19], as: UTF8.self)
-        return "\(month)-\(day) \(hour):\(minute):\(second)"
+        let space = UInt8(ascii: " "), dash = UInt8(ascii: "-"), colon = UInt8(ascii: ":")
+        return String(decoding: [
+            text[5], text[6], dash, text[8], text[9], space, text[11], text[12], colon, text[14], text[15], colon,
+            text[17], text[18],
+        ], as: UTF8.self)
     }
 
     /// `0.25s`, `12s`, `4m05s`, `3h02m`, `2d04h`.

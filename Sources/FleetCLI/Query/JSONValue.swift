@@ -68,6 +68,8 @@ enum JSONValue: Equatable, Sendable {
         private mutating func object(depth: Int) throws(ParseError) -> JSONValue {
             index += 1  // {
             var members: [String: JSONValue] = [:]
+            // A record line is one flat object of ~25 fields: room for them at once, not five regrowths.
+            if depth == 0 { members.reserveCapacity(32) }
             skipSpace()
             if current == UInt8(ascii: "}") { index += 1; return .object(members) }
             while true {

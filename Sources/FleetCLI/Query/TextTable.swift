@@ -16,10 +16,12 @@ struct TextTable {
 
     /// The table as text, each line at most `width` characters.
     func render(width: Int = 100) -> String {
+        // Every cell's length is counted once (characters, as the terminal shows them).
+        let counts = rows.map { row in row.map(\.count) }
         var widths = columns.map { $0.title.count }
-        for row in rows {
-            for (index, cell) in row.enumerated() where index < widths.count {
-                widths[index] = max(widths[index], min(cell.count, columns[index].cap))
+        for row in counts {
+            for (index, count) in row.enumerated() where index < widths.count {
+                widths[index] = max(widths[index], min(count, columns[index].cap))
             }
         }
         let separators = 2 * (columns.count - 1)
@@ -32,20 +34,30 @@ struct TextTable {
             widths[index] -= 1
             excess -= 1
         }
-        var text = ""
-        for row in [columns.map(\.title)] + rows {
-            var line = ""
+        var text: [UInt8] = []
+        text.reserveCapacity((widths.reduce(0, +) + separators + 1) * (rows.count + 1))
+        func appendLine(_ row: [String], _ rowCounts: [Int]) {
+            let start = text.count
             for (index, column) in columns.enumerated() {
-                let cell = Self.fit(index < row.count ? row[index] : "", widths[index])
-                let padding = String(repeating: " ", count: widths[index] - cell.count)
+                var cell = index < row.count ? row[index] : ""
+                var count = index < rowCounts.count ? rowCounts[index] : 0
+                if count > widths[index] {
+                    cell = Self.fit(cell, widths[index])
+                    count = cell.count
+                }
+                let padding = widths[index] - count
                 let isLast = index == columns.count - 1
-                line += column.right ? padding + cell : cell + (isLast ? "" : padding)
-                if !isLast { line += "  " }
+                if column.right { text.append(contentsOf: repeatElement(UInt8(ascii: " "), count: padding)) }
+                text.append(contentsOf: cell.utf8)
+                if !column.right && !isLast { text.append(contentsOf: repeatElement(UInt8(ascii: " "), count: padding)) }
+                if !isLast { text.append(contentsOf: [UInt8(ascii: " "), UInt8(ascii: " ")]) }
             }
-            while line.hasSuffix(" ") { line.removeLast() }
-            text += line + "\n"
+            while text.count > start, text.last == UInt8(ascii: " ") { text.removeLast() }
+            text.append(UInt8(ascii: "\n"))
         }
-        return text
+        appendLine(columns.map(\.title), columns.map(\.title.count))
+        for (row, rowCounts) in zip(rows, counts) { appendLine(row, rowCounts) }
+        return String(decoding: text, as: UTF8.self)
     }
 
     static func fit(_ text: String, _ width: Int) -> String {
