@@ -56,7 +56,7 @@ FLEET_TOKEN=demo "$bin/fleet-agent" --read Tests/Fixtures/pcap/story-reverse-she
 
 # Detection runs right after each batch is stored; wait until the incident is queryable.
 for _ in $(seq 1 100); do
-    "$bin/fleetctl" anomalies --since 1h --severity critical -o json 2>/dev/null | grep -q . && break
+    [ -n "$("$bin/fleetctl" anomalies --since 1h --severity critical -o json 2>/dev/null)" ] && break
     sleep 0.1
 done
 
