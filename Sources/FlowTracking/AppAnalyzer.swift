@@ -61,3 +61,12 @@ extension AppAnalyzer {
     /// Default: not reusable.
     public mutating func resetForReuse() -> Bool { false }
 }
+
+extension Array {
+    /// Removes every element, keeping the storage: one by one, which for the few parser events
+    /// of a segment costs less than `removeAll(keepingCapacity:)` (the generic `replaceSubrange`).
+    @inline(__always)
+    mutating func emptyKeepingCapacity() {
+        while !isEmpty { removeLast() }
+    }
+}

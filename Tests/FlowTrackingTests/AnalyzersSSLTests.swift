@@ -115,3 +115,15 @@ func zeekColumns(_ r: SSLRecord) -> [String: String] {
         }
     }
 }
+
+/// The ECDH test on cipher names: the curve is logged only for ECDH(E) ciphers.
+@Test func containsECDHFindsTheNameAnywhere() {
+    #expect(SSLAnalyzer.containsECDH("TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256"))
+    #expect(SSLAnalyzer.containsECDH("ECDH"))
+    #expect(SSLAnalyzer.containsECDH("TLS_ECDH_anon_WITH_NULL_SHA"))
+    #expect(SSLAnalyzer.containsECDH("X_ECDH"))
+    #expect(!SSLAnalyzer.containsECDH("TLS_DHE_RSA_WITH_AES_128_GCM_SHA256"))
+    #expect(!SSLAnalyzer.containsECDH("ECD"))
+    #expect(!SSLAnalyzer.containsECDH(""))
+    #expect(!SSLAnalyzer.containsECDH("TLS_ECDSA_ECD_H"))
+}

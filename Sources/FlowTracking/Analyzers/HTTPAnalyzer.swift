@@ -47,7 +47,7 @@ public struct HTTPAnalyzer: AppAnalyzer {
         if fromOriginator {
             if !confirmed && !plausibleRequestPrefix(data) { return .rejected }
             guard !requestLost else { return status }
-            while !events.isEmpty { events.removeLast() }  // cheaper than the generic removeAll
+            events.emptyKeepingCapacity()
             requestParser.feed(data, events: &events)
             if requestParser.failed != nil {
                 if !confirmed { return .rejected }
@@ -61,7 +61,7 @@ public struct HTTPAnalyzer: AppAnalyzer {
                 // A server speaking first must speak HTTP.
                 if !sawRequest && !confirmed && first != 0x48 { return .rejected }
             }
-            while !events.isEmpty { events.removeLast() }  // cheaper than the generic removeAll
+            events.emptyKeepingCapacity()
             replyParser.feed(data, events: &events)
             if replyParser.failed != nil { replyLost = true }
             if !applyReplyEvents(at: time, context: context, output: &output) { return .rejected }
@@ -95,7 +95,7 @@ public struct HTTPAnalyzer: AppAnalyzer {
             }
             requestIndex = nil
         } else if !replyLost {
-            while !events.isEmpty { events.removeLast() }  // cheaper than the generic removeAll
+            events.emptyKeepingCapacity()
             replyParser.finish(events: &events)
             _ = applyReplyEvents(at: time, context: context, output: &output)
         }
@@ -103,7 +103,7 @@ public struct HTTPAnalyzer: AppAnalyzer {
 
     public mutating func finish(at time: NetworkTime, context: ConnContext, output: inout RecordBatch) {
         if !replyLost {
-            while !events.isEmpty { events.removeLast() }  // cheaper than the generic removeAll
+            events.emptyKeepingCapacity()
             replyParser.finish(events: &events)
             _ = applyReplyEvents(at: time, context: context, output: &output)
         }

@@ -43,9 +43,7 @@ public struct SSLAnalyzer: AppAnalyzer {
         context: ConnContext, output: inout RecordBatch
     ) -> AnalyzerStatus {
         let dtls = context.proto == .udp
-        // Emptied one by one: `removeAll(keepingCapacity:)` goes through the generic
-        // `replaceSubrange`, which cost more than the few events of a segment.
-        while !events.isEmpty { events.removeLast() }
+        events.emptyKeepingCapacity()
         // The parser is fed where it is stored (optional chaining mutates in place): copying
         // it out and back cost more than the parsing of most segments.
         let failed: Bool
@@ -139,7 +137,8 @@ public struct SSLAnalyzer: AppAnalyzer {
 
     /// `cipher.contains("ECDH")` on the UTF-8 bytes (String's substring search is slow).
     static func containsECDH(_ cipher: String) -> Bool {
-        let found = cipher.utf8.withContiguousStorageIfAvailable { bytes -> Bool in
+        var text = cipher  // `withUTF8` makes a (rare) non-contiguous string contiguous first
+        return text.withUTF8 { bytes in
             guard bytes.count >= 4 else { return false }
             for index in 0...(bytes.count - 4)
             where bytes[index] == 0x45 && bytes[index + 1] == 0x43 && bytes[index + 2] == 0x44 && bytes[index + 3] == 0x48 {
@@ -147,14 +146,6 @@ public struct SSLAnalyzer: AppAnalyzer {
             }
             return false
         }
-        if let found { return found }
-        let needle: (UInt8, UInt8, UInt8, UInt8) = (0x45, 0x43, 0x44, 0x48)
-        var window: (UInt8, UInt8, UInt8, UInt8) = (0, 0, 0, 0)
-        for byte in cipher.utf8 {
-            window = (window.1, window.2, window.3, byte)
-            if window == needle { return true }
-        }
-        return false
     }
 
     private mutating func ensureRecord(at time: NetworkTime, context: ConnContext) {
